@@ -1,0 +1,276 @@
+// The analyser: text in, findings with UTF-16 offsets out. It splits the text into blocks
+// (paragraphs) and memoises each block's findings by its text, so re-analysing a document
+// after an edit only re-analyses the blocks that changed. Blocks are independent except for
+// the people in the note (roles), which are part of the memo key.
+
+import {
+  isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
+} from './context';
+import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
+import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
+import { CompiledRule } from './ruleset';
+import { RuleSet } from './ruleSetIndex';
+import { Block, countWords, Sentence, splitBlocks, splitSentences } from './text';
+import { AnalysisResult, AnalyzeOptions, Finding, Severity, Suppressed, SuppressReason } from './types';
+
+interface BlockResult {
+  /** Offsets relative to the block start. */
+  findings: Finding[];
+  suppressed: Suppressed[];
+  words: number;
+}
+
+interface Prepared {
+  sentence: Sentence;
+  raw: string;
+  env: MatchEnv;
+  flags?: { meta: boolean; legal: boolean; risk: boolean; form: boolean };
+}
+
+/** One analysis of one text: blocks can be run one at a time (the language server slices work this way). */
+export class AnalysisSession {
+  readonly blocks: Block[];
+  readonly roles: Roles;
+  private readonly results: Array<BlockResult | undefined>;
+  constructor(private readonly analyzer: Analyzer, readonly text: string) {
+    this.roles = detectRoles(text);
+    this.blocks = splitBlocks(text);
+    this.results = new Array(this.blocks.length);
+    analyzer.beginRun(this.roles);
+  }
+  /** Analyses block i (memoised); cheap when the block is unchanged since the last run. */
+  runBlock(i: number): void {
+    if (this.results[i] === undefined) this.results[i] = this.analyzer.blockResult(this.blocks[i]);
+  }
+  get done(): boolean {
+    return this.results.every((r) => r !== undefined);
+  }
+  /** Runs any blocks not yet analysed and assembles the document result. */
+  result(): AnalysisResult {
+    const findings: Finding[] = [];
+    const suppressed: Suppressed[] = [];
+    let words = 0;
+    for (let i = 0; i < this.blocks.length; i++) {
+      this.runBlock(i);
+      const b = this.blocks[i];
+      const r = this.results[i]!;
+      words += r.words;
+      for (const f of r.findings) findings.push({ ...f, start: f.start + b.start, end: f.end + b.start, fixStart: f.fixStart + b.start, fixEnd: f.fixEnd + b.start });
+      for (const s of r.suppressed) suppressed.push({ ...s, start: s.start + b.start, end: s.end + b.start });
+    }
+    this.analyzer.endRun();
+    return { findings, suppressed, roles: this.roles, words };
+  }
+}
+
+export class Analyzer {
+  private memo = new Map<string, BlockResult>();
+  private used = new Set<string>();
+  private memoKey = '';
+  private table: NameTable | undefined;
+  private roles: Roles = { children: [] };
+  private readonly options: Required<Omit<AnalyzeOptions, 'categories' | 'disabledRules' | 'severityOverrides'>> & AnalyzeOptions;
+  private readonly active: boolean[];
+
+  constructor(readonly ruleSet: RuleSet, options: AnalyzeOptions = {}) {
+    this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, ...options };
+    const cats = options.categories ? new Set(options.categories) : undefined;
+    const off = new Set(options.disabledRules ?? []);
+    this.active = ruleSet.rules.map((r) => !off.has(r.id) && (!cats || cats.has(r.category)) && (this.options.aligned || r.kind !== 'aligned'));
+  }
+
+  /** Analyses a whole text. */
+  analyze(text: string): AnalysisResult {
+    return new AnalysisSession(this, text).result();
+  }
+
+  /** Starts a sliced analysis (see AnalysisSession). */
+  session(text: string): AnalysisSession {
+    return new AnalysisSession(this, text);
+  }
+
+  /** @internal */
+  beginRun(roles: Roles): void {
+    const key = rolesKey(roles);
+    if (key !== this.memoKey || !this.table) {
+      this.memo.clear();
+      this.memoKey = key;
+      this.table = nameTable(roles);
+    }
+    this.roles = roles;
+    this.used = new Set();
+  }
+
+  /** @internal Drops memo entries for blocks no longer in the document, so memory tracks the document. */
+  endRun(): void {
+    for (const k of this.memo.keys()) if (!this.used.has(k)) this.memo.delete(k);
+  }
+
+  /** @internal */
+  blockResult(block: Block): BlockResult {
+    this.used.add(block.text);
+    const hit = this.memo.get(block.text);
+    if (hit) return hit;
+    const res = this.analyzeBlock({ start: 0, end: block.text.length, text: block.text });
+    this.memo.set(block.text, res);
+    return res;
+  }
+
+  private analyzeBlock(block: Block): BlockResult {
+    const sentences = splitSentences(block);
+    const table = this.table!;
+    const refs = this.ruleSet.refs;
+    const prepared: Prepared[] = sentences.map((s) => ({
+      sentence: s,
+      raw: block.text.slice(s.start, s.end),
+      env: { tokens: s.tokens, roles: indexRoles(s.tokens, table, refs) },
+    }));
+    const findings: Finding[] = [];
+    const suppressed: Suppressed[] = [];
+    let paragraphDa: boolean | undefined;
+    const rules = this.ruleSet.rules;
+    for (let si = 0; si < prepared.length; si++) {
+      const p = prepared[si];
+      for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens)) {
+        if (!this.active[ri]) continue;
+        const rule = rules[ri];
+        for (const m of matchPattern(rule.patterns[pi], p.env)) {
+          const reason = this.check(rule, m, p, prepared, si, () => (paragraphDa ??= prepared.some((q) => hasAbuseWord(q.sentence.tokens))));
+          const toks = p.sentence.tokens;
+          const start = toks[m.coreStart].start;
+          const end = toks[m.coreEnd - 1].end;
+          if (reason && reason !== 'quoted-speech' && reason !== 'attributed-speech') {
+            if (this.options.explain) suppressed.push({ ruleId: rule.id, category: rule.category, start, end, text: block.text.slice(start, end), reason });
+            continue;
+          }
+          if (reason && this.options.quotedSpeech === 'ignore') {
+            if (this.options.explain) suppressed.push({ ruleId: rule.id, category: rule.category, start, end, text: block.text.slice(start, end), reason });
+            continue;
+          }
+          findings.push(this.finding(rule, start, end, block.text, p.sentence, reason && this.options.quotedSpeech === 'hint' ? reason : undefined));
+        }
+      }
+    }
+    return { findings: dedupe(findings, suppressed, this.options.explain), suppressed, words: countWords(block.text) };
+  }
+
+  /** Runs the guards in order; returns why the match must not be reported as is, or undefined. */
+  private check(rule: CompiledRule, m: PatternMatch, p: Prepared, all: Prepared[], si: number, paragraphDa: () => boolean): SuppressReason | undefined {
+    const toks = p.sentence.tokens;
+    const g = rule.guards;
+    const flags = (p.flags ??= {
+      meta: isMetaLanguage(toks),
+      legal: isLegalCitation(toks, p.raw),
+      risk: isRiskToolOutput(p.raw),
+      form: isFormLabel(p.raw),
+    });
+    if (g.meta && flags.meta) return 'meta-language';
+    if (g.legal && flags.legal) return 'legal-citation';
+    if (g.riskTool && flags.risk) return 'risk-tool-output';
+    if (g.formLabel && flags.form) return 'form-label';
+    if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p.env).length > 0)) return 'requires';
+    if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
+    if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
+    if (g.negation && isNegated(toks, m.start)) return 'negation';
+    if (rule.subject) {
+      const subj = subjectOf(toks, p.env.roles, m.start);
+      if (!rule.subject.includes(subj.role as SubjectRole)) return 'subject';
+    }
+    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
+    if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
+    if (g.quoted && this.options.quotedSpeech !== 'report') {
+      let quoted = false;
+      for (let i = m.coreStart; i < m.coreEnd && !quoted; i++) quoted = toks[i].quoted;
+      if (quoted) return 'quoted-speech';
+    }
+    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start)) return 'attributed-speech';
+    return undefined;
+  }
+
+  private finding(rule: CompiledRule, start: number, end: number, text: string, s: Sentence, downgraded: Finding['downgraded']): Finding {
+    const override = this.options.severityOverrides?.[rule.id];
+    const base: Severity = override ?? rule.severity;
+    const severity: Severity = downgraded ? 'hint' : base;
+    const fill = (t: string) => fillPlaceholders(t, this.roles, this.options.dialect);
+    const fixStart = rule.fix === 'match' ? start : s.start;
+    const fixEnd = rule.fix === 'match' ? end : s.end;
+    return {
+      ruleId: rule.id,
+      category: rule.category,
+      kind: rule.kind,
+      severity,
+      ruleSeverity: rule.severity,
+      start,
+      end,
+      text: text.slice(start, end),
+      message: fill(rule.message),
+      suggestions: rule.suggestions.map(fill),
+      fixStart,
+      fixEnd,
+      ...(downgraded ? { downgraded } : {}),
+    };
+  }
+}
+
+function paragraphDaExcluding(all: Prepared[], si: number, paragraphDa: () => boolean): boolean {
+  if (!paragraphDa()) return false;
+  // the paragraph has an abuse word; make sure it is not only the trigger sentence's own
+  return all.some((q, i) => i !== si && hasAbuseWord(q.sentence.tokens));
+}
+
+/** For agentless-passive rules: is the person who acted named by "by X" after the match or in the next sentence? */
+function agentNamed(toks: Sentence['tokens'], roles: RoleIndex, m: PatternMatch, nextRoles?: RoleIndex, next?: Sentence): boolean {
+  for (let i = m.coreEnd; i < toks.length; i++) {
+    if (toks[i].norm === 'by') {
+      const refs = roles.get(i + 1) ?? roles.get(i + 2);
+      if (refs && refs.some((r) => r.role === 'perpetrator' || r.role === 'person')) return true;
+      const nx = toks[i + 1];
+      const nx2 = toks[i + 2];
+      if ((nx && nx.cap) || (nx2 && nx2.cap && ['her', 'his', 'the', 'a'].includes(nx.norm))) return true;
+      if (nx && ['her', 'his', 'their'].includes(nx.norm) && nx2 && /^(partner|boyfriend|ex|husband|father|dad|stepfather|brother|son|uncle)$/.test(nx2.norm)) return true;
+    }
+    if (toks[i].norm === ';') break;
+  }
+  if (next && nextRoles) {
+    for (const refs of nextRoles.values()) if (refs.some((r) => r.role === 'perpetrator')) return true;
+  }
+  return false;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 4, warning: 3, information: 2, hint: 1 };
+
+/** One finding per category per overlapping span: the most severe (then the longest) wins. */
+function dedupe(findings: Finding[], suppressed: Suppressed[], explain: boolean): Finding[] {
+  findings.sort((a, b) => a.start - b.start || b.end - a.end || a.ruleId.localeCompare(b.ruleId));
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const clash = out.findIndex((o) => o.category === f.category && o.start < f.end && f.start < o.end);
+    if (clash < 0) { out.push(f); continue; }
+    const o = out[clash];
+    const better = SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity] || (SEVERITY_RANK[f.severity] === SEVERITY_RANK[o.severity] && f.end - f.start > o.end - o.start);
+    const loser = better ? o : f;
+    if (better) out[clash] = f;
+    if (explain) suppressed.push({ ruleId: loser.ruleId, category: loser.category, start: loser.start, end: loser.end, text: loser.text, reason: 'overlap' });
+  }
+  out.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
+  return out;
+}
+
+const US_SPELLING: Array<[RegExp, string]> = [
+  [/\bbehaviour/g, 'behavior'], [/\bBehaviour/g, 'Behavior'], [/\bprogramme/g, 'program'], [/\bProgramme/g, 'Program'],
+  [/\bjudgement/g, 'judgment'], [/\bcounselling/g, 'counseling'], [/\bprioritis/g, 'prioritiz'], [/\brecognis/g, 'recogniz'],
+  [/\bminimis/g, 'minimiz'], [/\borganis/g, 'organiz'], [/\bcentre/g, 'center'], [/\bdefence/g, 'defense'], [/\bneighbour/g, 'neighbor'],
+];
+
+/** Fills {perpetrator} {survivor} {child}; unknown roles stay visible as [perpetrator] etc. */
+export function fillPlaceholders(template: string, roles: Roles, dialect: 'uk' | 'us' = 'uk'): string {
+  let out = template.replace(/\{(perpetrator|survivor|child)\}/g, (_m, which: 'perpetrator' | 'survivor' | 'child', offset: number, whole: string) => {
+    const v = placeholderValue(roles, which) ?? `[${which}]`;
+    const atStart = offset === 0 || /[.!?]\s+$/.test(whole.slice(0, offset));
+    return atStart && /^[a-z]/.test(v) ? v[0].toUpperCase() + v.slice(1) : v;
+  });
+  if (dialect === 'us') for (const [re, s] of US_SPELLING) out = out.replace(re, s);
+  return out;
+}
+
+export { countWords };

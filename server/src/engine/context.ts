@@ -1,0 +1,266 @@
+// Context guards shared by every rule (knowledge base section 2.0): who is the subject of
+// the clause, is the trigger negated, quoted or attributed, is the sentence legal text,
+// a risk-tool output, a form label or writing about the language itself, and is there a
+// domestic-abuse context at all. Each guard is a small function over the tokens of one
+// sentence, so it can be tested on its own.
+
+import { RoleIndex, RoleName } from './pattern';
+import { Token, TokenKind } from './text';
+
+export type SubjectRole = RoleName | 'none' | 'thing' | 'unknown';
+
+const AUX = new Set([
+  'has', 'have', 'had', "'s", 'is', 'are', 'was', 'were', 'be', 'been', 'being', 'will', 'would', 'shall', 'should',
+  'can', 'could', 'may', 'might', 'must', 'do', 'does', 'did', 'not', 'never', 'also', 'still', 'again', 'repeatedly',
+  'continually', 'consistently', 'then', 'now', 'already', 'further', 'previously', 'clearly', 'always', 'often',
+  'sometimes', 'just', 'only', 'yet', 'both', 'all', 'herself', 'himself', 'themselves', 'ever', 'once', 'twice',
+  'seemingly', 'reportedly', 'allegedly', 'apparently', 'simply', 'even', 'ultimately', 'so', 'too', 'but', 'n\'t',
+  'very', 'quite', 'rather', 'probably', 'possibly', 'certainly', 'however', 'therefore', 'thus', 'subsequently',
+]);
+const CATENATIVE = new Set([
+  'continue', 'continues', 'continued', 'continuing', 'appear', 'appears', 'appeared', 'seem', 'seems', 'seemed',
+  'tend', 'tends', 'tended', 'need', 'needs', 'needed', 'want', 'wants', 'wanted', 'try', 'tries', 'tried',
+  'going', 'went', 'has', 'have', 'had', 'used', 'ought', 'able', 'unable', 'likely', 'expected', 'required',
+]);
+const CLAUSE_BREAK = new Set([';', ':', '—', '–', '(', ')', '|', '"', '“', '”']);
+const SUBORDINATOR = new Set([
+  'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'after',
+  'before', 'until', 'as', 'where', 'whereas', 'once', 'so', 'but', 'and', 'or', 'which', 'who', 'whom',
+]);
+const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
+const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
+
+function isAux(tokens: Token[], i: number): boolean {
+  const t = tokens[i];
+  if (t.kind !== TokenKind.Word) return false;
+  if (AUX.has(t.norm)) return true;
+  if (t.norm.endsWith('ly') && t.norm.length > 4) return true;
+  // "continues to", "appears to", "has yet to": the catenative verb and its "to"
+  if (t.norm === 'to' && i > 0 && (CATENATIVE.has(tokens[i - 1].norm) || tokens[i - 1].norm === 'yet')) return true;
+  if (CATENATIVE.has(t.norm) && tokens[i + 1]?.norm === 'to') return true;
+  return false;
+}
+
+/** The role at the end of a noun phrase ending at token j (inclusive), using the role index. */
+function roleEndingAt(roles: RoleIndex, j: number): { role: RoleName; start: number } | undefined {
+  let best: { role: RoleName; start: number } | undefined;
+  for (const [start, refs] of roles) {
+    if (start > j) continue;
+    for (const r of refs) {
+      if (start + r.len - 1 === j && (!best || start < best.start || (start === best.start && rank(r.role) > rank(best.role)))) {
+        best = { role: r.role, start };
+      }
+    }
+  }
+  return best;
+}
+const rank = (r: RoleName) => (r === 'perpetrator' || r === 'survivor' ? 3 : r === 'professional' ? 2 : r === 'child' ? 1 : 0);
+
+/**
+ * Resolves the grammatical subject of the clause whose verb group starts at token `at`.
+ * Heuristic and cheap: walk back over auxiliaries and adverbs to the noun phrase before them.
+ */
+export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role: SubjectRole; index: number } {
+  let j = at - 1;
+  while (j >= 0 && isAux(tokens, j)) j--;
+  if (j < 0) return { role: 'none', index: -1 };
+  const t = tokens[j];
+  if (t.kind === TokenKind.Punct) {
+    if (t.norm === ',' ) {
+      // "Mum, who ..." or a parenthetical: look past the comma to the phrase before it
+      return subjectBefore(tokens, roles, j);
+    }
+    return { role: 'none', index: -1 };
+  }
+  const r = roleEndingAt(roles, j);
+  if (r) return { role: r.role, index: r.start };
+  if (PROFESSIONAL_PRONOUNS.has(t.norm)) return { role: 'professional', index: j };
+  if (t.norm === 'who' || t.norm === 'that' || t.norm === 'which') {
+    // relative clause: the antecedent is the subject
+    return subjectBefore(tokens, roles, j);
+  }
+  if (t.norm === 'they') return { role: 'unknown', index: j };
+  if (THING_PRONOUNS.has(t.norm)) return { role: 'thing', index: j };
+  if (SUBORDINATOR.has(t.norm)) {
+    // "... and failed to protect": the coordinated verb shares the subject of the clause before it
+    if (t.norm === 'and' || t.norm === 'but' || t.norm === 'or') return subjectBefore(tokens, roles, j);
+    return { role: 'none', index: -1 };
+  }
+  // a noun phrase with a possessor: "Her choice to return", "Mr X's decision"
+  for (let k = j; k >= Math.max(0, j - 4); k--) {
+    const tk = tokens[k];
+    if (tk.kind === TokenKind.Punct || SUBORDINATOR.has(tk.norm)) break;
+    if (tk.norm === "'s" && k > 0) {
+      const owner = roleEndingAt(roles, k - 1);
+      if (owner) return { role: owner.role, index: owner.start };
+    }
+    if (tk.norm === 'her' || tk.norm === 'his') {
+      const owner = roleEndingAt(roles, k);
+      if (owner) return { role: owner.role, index: k };
+    }
+  }
+  if (t.cap) return { role: 'unknown', index: j };
+  return { role: 'thing', index: j };
+}
+
+/** The first role mentioned in the clause that ends before token j (used for coordination and relatives). */
+function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: SubjectRole; index: number } {
+  let k = j - 1;
+  while (k >= 0 && !(tokens[k].kind === TokenKind.Punct && (CLAUSE_BREAK.has(tokens[k].norm) || tokens[k].norm === '.'))) k--;
+  const from = k + 1;
+  for (let i = from; i < j; i++) {
+    const refs = roles.get(i);
+    if (refs && refs.length > 0) {
+      const best = refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a));
+      return { role: best.role, index: i };
+    }
+    if (PROFESSIONAL_PRONOUNS.has(tokens[i].norm)) return { role: 'professional', index: i };
+  }
+  return { role: 'unknown', index: -1 };
+}
+
+// ---------------------------------------------------------------------------
+// Negation
+
+const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'without', 'none', 'nothing', 'nobody', 'hardly', 'unfounded', 'unsubstantiated']);
+const NEGATING_PHRASES: string[][] = [
+  ['rather', 'than'], ['instead', 'of'], ['as', 'opposed', 'to'], ['would', 'be', 'wrong'], ['would', 'be', 'unfair'],
+  ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
+  ['rejected'], ['unfair', 'to'], ['not', 'accurate'], ['cannot', 'be', 'described'], ['mistaken'], ['misleading'],
+];
+const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
+
+/** True when a negator governs the match: within `window` tokens before it, in the same clause. */
+export function isNegated(tokens: Token[], at: number, window = 9): boolean {
+  for (let i = at - 1, seen = 0; i >= 0 && seen < window; i--, seen++) {
+    const t = tokens[i];
+    if (NEGATION_BARRIER.has(t.norm) && !(t.norm === ',' && seen <= 1)) return false;
+    if (NEGATORS.has(t.norm)) {
+      // "not only", "no longer" and "not just" do not negate what follows
+      const nx = tokens[i + 1]?.norm;
+      if (nx === 'only' || nx === 'longer' || nx === 'just' || nx === 'least') continue;
+      return true;
+    }
+    for (const ph of NEGATING_PHRASES) {
+      if (ph.length === 0) continue;
+      let ok = true;
+      for (let k = 0; k < ph.length && ok; k++) ok = tokens[i + k]?.norm === ph[k];
+      if (ok && i + ph.length <= at) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Attribution: "Ms Reid said ...", "according to Mr Kerr ..."
+
+const SAY_VERBS = new Set([
+  'said', 'says', 'stated', 'states', 'told', 'tells', 'reported', 'reports', 'claimed', 'claims', 'alleged', 'alleges',
+  'described', 'describes', 'explained', 'explains', 'disclosed', 'discloses', 'admitted', 'admits', 'denied', 'denies',
+  'insisted', 'insists', 'maintained', 'maintains', 'believes', 'believed', 'feels', 'felt', 'thinks', 'thought',
+  'recalled', 'recalls', 'shared', 'shares', 'wrote', 'writes', 'texted', 'messaged', 'shouted', 'screamed',
+  'added', 'adds', 'accepts', 'accepted', 'blamed', 'blames', 'called', 'calls', 'asserted', 'asserts',
+  'acknowledged', 'acknowledges', 'complained', 'complains', 'argued', 'argues', 'suggested', 'suggests', 'view', 'views',
+  'account', 'perspective', 'words', 'opinion', 'position', 'minimised', 'minimises', 'justified', 'justifies', 'excused',
+]);
+
+/** True when the match at token `at` is inside speech attributed to someone other than the writer. */
+export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const t = tokens[i];
+    if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
+    if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
+      const who = subjectAfter(roles, i + 2);
+      return who !== 'professional';
+    }
+    if (SAY_VERBS.has(t.norm)) {
+      const subj = subjectOf(tokens, roles, i);
+      if (subj.role === 'survivor' || subj.role === 'perpetrator' || subj.role === 'child' || subj.role === 'person' || subj.role === 'unknown') return true;
+      // "in her words", "his account is that"
+      const prev = tokens[i - 1]?.norm;
+      if (prev === 'her' || prev === 'his' || prev === 'their') return true;
+    }
+  }
+  return false;
+}
+
+function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
+  const refs = roles.get(i);
+  if (!refs || refs.length === 0) return 'unknown';
+  return refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a)).role;
+}
+
+// ---------------------------------------------------------------------------
+// Sentence kinds that are not the writer's narrative
+
+const META = new Set([
+  'approach', 'discourse', 'framing', 'frame', 'framed', 'language', 'terminology', 'term', 'terms', 'wording', 'phrase',
+  'phrases', 'phrasing', 'paradigm', 'concept', 'narrative', 'narratives', 'training', 'trainer', 'workshop', 'keynote',
+  'conference', 'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
+  'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
+  'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
+]);
+const META_PHRASES: string[][] = [['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from']];
+
+/** Writing about the words or the concept rather than about the family. */
+export function isMetaLanguage(tokens: Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const n = tokens[i].norm;
+    if (META.has(n)) return true;
+    for (const ph of META_PHRASES) if (ph.every((w, k) => tokens[i + k]?.norm === w)) return true;
+  }
+  return false;
+}
+
+const LEGAL_WORDS = new Set([
+  'statute', 'statutory', 'section', 'petition', 'count', 'affidavit', 'allegation', 'subsection', 'schedule', 'wic',
+  'verbatim', 'filed', 'judgment', 'judgement', 'sustained', 'substantiated', 'interdict', 'act', 'order', 'orders',
+  'ground', 'grounds', 'registration', 'register', 'category', 'code', 'clause', 'paragraph', 'para', 'regulation',
+  'regs', 'legislation', 'bail', 'conditions', 'condition', 'findings', 'finding', 'charge', 'charges', 'indictment',
+  'complaint', 'libel', 'avo', 'dvo', 'injunction', 'decree',
+]);
+
+/** A statute, petition, order, registration category or court finding reproduced as data. */
+export function isLegalCitation(tokens: Token[], raw: string): boolean {
+  if (/§|\bs\.\s?\d|\bss?\s\d+\(|\(\w\)\(\d\)|\b(?:Act|Order|Regulations?)\s+(?:19|20)\d\d\b|\bWIC\b|\b\d+\(\w\)/.test(raw)) return true;
+  let hits = 0;
+  for (const t of tokens) if (LEGAL_WORDS.has(t.norm)) hits++;
+  // one legal word is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
+  return hits >= 2 || /\b(?:as filed|verbatim|as worded|reads:|states:)/i.test(raw);
+}
+
+const RISK_TOOLS = /\b(DASH|DAQ|MARAC|SDM|ODARA|MARAM|DARA|SARA|B-SAFER|CAADA|Barnardo'?s|DVRIM|RIC|iVPD|VPD|Safe Lives|SafeLives)\b/;
+const RISK_LEVEL = /\b(standard|medium|high|low|moderate|very high|raised)\b\s*(?:risk)?/i;
+
+/** A risk-tool result or police code copied as data ("DASH: standard risk"). */
+export function isRiskToolOutput(raw: string): boolean {
+  if (RISK_TOOLS.test(raw) && (RISK_LEVEL.test(raw) || /\d+\s*\/\s*\d+|score/i.test(raw))) return true;
+  return /\b(?:risk level|risk rating|risk category|police category|incident code|crime code|occurrence type)\s*[:=]/i.test(raw);
+}
+
+/** A form label with a tick-box value ("Exposure to domestic abuse: Y"). */
+export function isFormLabel(raw: string): boolean {
+  return /^[\p{L}\s/()'’-]{3,60}:\s*(?:Y|N|Yes|No|N\/A|NA|☐|☑|☒|✓|✔|x|X|\[ ?x? ?\]|Unknown|None|\d+)\s*\.?$/u.test(raw.trim());
+}
+
+// ---------------------------------------------------------------------------
+// Domestic-abuse context
+
+export const DA_WORDS = new Set([
+  'dv', 'da', 'dfv', 'ipv', 'domestic', 'abuse', 'abusive', 'abused', 'violence', 'violent', 'assault', 'assaulted',
+  'assaults', 'assaulting', 'coercive', 'controlling', 'police', 'marac', 'dash', 'daq', 'refuge', 'idva', 'bail',
+  'interdict', 'molestation', 'perpetrator', 'caledonian', 'arrested', 'arrest', 'custody', '999', '911', 'strangled',
+  'strangulation', 'punched', 'hit', 'kicked', 'slapped', 'threatened', 'threats', 'threatening', 'intimidating',
+  'intimidation', 'frightened', 'scared', 'afraid', 'fear', 'fearful', 'injuries', 'injured', 'bruising', 'bruises',
+  'harassment', 'stalking', 'partner', 'ex', 'boyfriend', 'husband', 'victim', 'survivor', 'mum', 'mom', 'mam',
+  'mother', 'dad', 'father', 'da/dad', 'parents', 'couple',
+]);
+
+/** Whether a domestic-abuse word occurs among `tokens` outside [skipFrom, skipTo) (the trigger itself does not count). */
+export function hasAbuseWord(tokens: Token[], skipFrom = -1, skipTo = -1): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    if (i >= skipFrom && i < skipTo) continue;
+    if (DA_WORDS.has(tokens[i].norm)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,9 @@
+// The engine's public surface. Pure TypeScript: no vscode, no LSP, no file system.
+export { Analyzer, AnalysisSession, fillPlaceholders } from './analyze';
+export { RuleSet } from './ruleSetIndex';
+export { compileRules, compileRefs, parseLexicon, formatProblem, MAX_RULES } from './ruleset';
+export type { CompiledRule, RuleFile, RuleProblem, RulePack, Lexicon } from './ruleset';
+export { detectRoles, placeholderValue } from './roles';
+export type { Roles, Person } from './roles';
+export { splitBlocks, splitSentences, countWords, LineIndex } from './text';
+export * from './types';

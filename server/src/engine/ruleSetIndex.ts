@@ -1,0 +1,67 @@
+// The runtime rule set: compiled rules plus an anchor index, so a sentence only runs the
+// patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
+
+import { CompiledRule, RulePack } from './ruleset';
+import { RefPatterns } from './roles';
+import { Token } from './text';
+
+export class RuleSet {
+  private readonly index = new Map<string, number[]>();
+  private readonly unanchored: number[] = [];
+  /** Reused per call: pattern ids already queued for the current sentence. */
+  private readonly stamp: Uint32Array;
+  private generation = 0;
+  private readonly pairs: Array<[number, number]> = [];
+
+  constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
+    rules.forEach((r, ri) => {
+      r.patterns.forEach((p, pi) => {
+        const id = this.pairs.length;
+        this.pairs.push([ri, pi]);
+        if (p.anchors.length === 0) this.unanchored.push(id);
+        for (const a of p.anchors) {
+          let list = this.index.get(a);
+          if (!list) { list = []; this.index.set(a, list); }
+          list.push(id);
+        }
+      });
+    });
+    this.stamp = new Uint32Array(this.pairs.length);
+  }
+
+  static fromPack(pack: RulePack): RuleSet {
+    return new RuleSet(pack.version, pack.rules, pack.refs);
+  }
+
+  /** A rule set with extra rules appended (user rule folders); ids already present are replaced. */
+  withRules(extra: CompiledRule[], version = this.version): RuleSet {
+    const ids = new Set(extra.map((r) => r.id));
+    return new RuleSet(version, [...this.rules.filter((r) => !ids.has(r.id)), ...extra], this.refs);
+  }
+
+  /** [ruleIndex, patternIndex] pairs that may match this sentence, in rule order. */
+  candidates(tokens: Token[]): Array<[number, number]> {
+    const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
+    const ids: number[] = [];
+    for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
+    for (const t of tokens) {
+      const list = this.index.get(t.norm);
+      if (!list) continue;
+      for (const id of list) {
+        if (this.stamp[id] !== gen) { this.stamp[id] = gen; ids.push(id); }
+      }
+    }
+    ids.sort((a, b) => a - b);
+    return ids.map((id) => this.pairs[id]);
+  }
+
+  private resetStamps(): number {
+    this.stamp.fill(0);
+    this.generation = 1;
+    return 1;
+  }
+
+  rule(id: string): CompiledRule | undefined {
+    return this.rules.find((r) => r.id === id);
+  }
+}

@@ -1,0 +1,333 @@
+// Text segmentation: blocks (paragraphs), sentences and tokens, with UTF-16 offsets
+// into the original document. Everything downstream (patterns, guards, roles) works
+// on these tokens, so normalisation decisions made here apply to rules and text alike.
+
+import { canonicalSpelling } from './spelling';
+
+export const enum TokenKind {
+  Word = 1,
+  Number = 2,
+  Punct = 3,
+}
+
+export interface Token {
+  /** Surface text as written. */
+  text: string;
+  /** Normalised form used for matching (lower case, canonical spelling, expanded contractions). */
+  norm: string;
+  /** Absolute UTF-16 offsets into the document. */
+  start: number;
+  end: number;
+  kind: TokenKind;
+  /** First letter is upper case. */
+  cap: boolean;
+  /** Inside quotation marks. */
+  quoted: boolean;
+  /** Joined to the previous token by a hyphen ("one-off"). */
+  hyphen: boolean;
+}
+
+export interface Sentence {
+  start: number;
+  end: number;
+  tokens: Token[];
+}
+
+export interface Block {
+  /** Absolute offsets of the block in the document. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Blocks larger than this are cut at a sentence end so memoisation and slicing stay fine-grained. */
+export const MAX_BLOCK_CHARS = 8000;
+/** Sentences longer than this many tokens are cut, which bounds the matcher's work per sentence. */
+export const MAX_SENTENCE_TOKENS = 120;
+
+const BLANK_LINE = /\r?\n[ \t\u00a0]*(?:\r?\n|\r)|\r[ \t\u00a0]*\r/g;
+
+/** Splits a document into blocks at blank lines (the unit of memoisation). */
+export function splitBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let pos = 0;
+  const push = (s: number, e: number) => {
+    // trim surrounding whitespace, keeping offsets exact
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (e <= s) return;
+    while (e - s > MAX_BLOCK_CHARS) {
+      const cut = findCut(text, s, s + MAX_BLOCK_CHARS);
+      blocks.push({ start: s, end: cut, text: text.slice(s, cut) });
+      s = cut;
+      while (s < e && isSpace(text.charCodeAt(s))) s++;
+    }
+    if (e > s) blocks.push({ start: s, end: e, text: text.slice(s, e) });
+  };
+  BLANK_LINE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = BLANK_LINE.exec(text)) !== null) {
+    push(pos, m.index);
+    pos = m.index + m[0].length;
+    // swallow further blank lines
+    while (pos < text.length && (text[pos] === '\n' || text[pos] === '\r')) pos++;
+    BLANK_LINE.lastIndex = pos;
+  }
+  push(pos, text.length);
+  return blocks;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
+}
+
+/** A cut point near `limit`: after a sentence end if there is one, else at white space, never inside a surrogate pair. */
+function findCut(text: string, from: number, limit: number): number {
+  const floor = from + Math.floor((limit - from) / 2);
+  for (let i = limit; i > floor; i--) {
+    const c = text[i - 1];
+    if ((c === '.' || c === '!' || c === '?' || c === '\n') && isSpace(text.charCodeAt(i))) return i;
+  }
+  for (let i = limit; i > floor; i--) if (isSpace(text.charCodeAt(i))) return i;
+  let cut = limit;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return cut;
+}
+
+// ---------------------------------------------------------------------------
+// Quotation regions
+
+/** Returns sorted [start, end) character ranges of text inside quotation marks. */
+export function quoteRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let dOpen = -1; // double quote open position
+  let sOpen = -1; // single quote open position
+  const isAlnum = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '“' || c === '«') {
+      if (dOpen < 0) dOpen = i;
+    } else if (c === '”' || c === '»') {
+      if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; }
+    } else if (c === '"') {
+      if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; } else dOpen = i;
+    } else if (c === "'" || c === '‘' || c === '’') {
+      const prev = text[i - 1];
+      const next = text[i + 1];
+      const pl = isAlnum(prev);
+      const nl = isAlnum(next);
+      if (pl && nl) continue; // apostrophe inside a word
+      if (c === '‘' || (!pl && nl)) {
+        if (sOpen < 0) sOpen = i;
+      } else if (pl && !nl) {
+        if (sOpen >= 0) { ranges.push([sOpen, i + 1]); sOpen = -1; }
+        // otherwise a plural possessive ("parents'") or a stray mark
+      } else if (sOpen >= 0 && prev !== undefined && /[.,!?;:)…]/.test(prev)) {
+        ranges.push([sOpen, i + 1]);
+        sOpen = -1;
+      }
+    }
+  }
+  // An unclosed quote near the end still marks speech; a distant one is more likely a stray mark.
+  const UNCLOSED_LIMIT = 300;
+  if (dOpen >= 0 && text.length - dOpen <= UNCLOSED_LIMIT) ranges.push([dOpen, text.length]);
+  if (sOpen >= 0 && text.length - sOpen <= UNCLOSED_LIMIT) ranges.push([sOpen, text.length]);
+  ranges.sort((a, b) => a[0] - b[0]);
+  return ranges;
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+const TOKEN_RE = /(\p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)?)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)*)|(\S)/gu;
+
+const CONTRACTION_TAILS: Record<string, string> = {
+  "'s": "'s", "'re": 'are', "'ve": 'have', "'ll": 'will', "'d": 'would', "'m": 'am',
+};
+
+/** Normalises one word for matching; shared by rule compilation and analysis. */
+export function normWord(w: string): string {
+  const lower = w.toLowerCase().replace(/’/g, "'");
+  return canonicalSpelling(lower);
+}
+
+/** Tokenises `text` (offsets relative to `base`). */
+export function tokenize(text: string, base = 0, quotes: Array<[number, number]> = []): Token[] {
+  const out: Token[] = [];
+  let qi = 0;
+  const inQuote = (pos: number) => {
+    while (qi < quotes.length && quotes[qi][1] <= pos) qi++;
+    return qi < quotes.length && quotes[qi][0] <= pos && pos < quotes[qi][1];
+  };
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(text)) !== null) {
+    const s = m.index;
+    const raw = m[0];
+    if (m[1] !== undefined) {
+      out.push(mk(raw, raw.toLowerCase(), s, TokenKind.Number, false));
+    } else if (m[2] !== undefined) {
+      // hyphenated compounds become separate word tokens joined by `hyphen`
+      let off = 0;
+      const parts = raw.split('-');
+      for (let p = 0; p < parts.length; p++) {
+        const part = parts[p];
+        if (part.length > 0) pushWord(part, s + off, p > 0);
+        off += part.length + 1;
+      }
+    } else {
+      out.push(mk(raw, raw === '’' || raw === '‘' ? "'" : raw, s, TokenKind.Punct, false));
+    }
+  }
+  return out;
+
+  function mk(t: string, norm: string, s: number, kind: TokenKind, hyphen: boolean): Token {
+    const start = base + s;
+    const first = t.charCodeAt(0);
+    return {
+      text: t,
+      norm,
+      start,
+      end: start + t.length,
+      kind,
+      cap: kind === TokenKind.Word && t[0] !== t[0].toLowerCase() && first < 0xd800,
+      quoted: inQuote(s),
+      hyphen,
+    };
+  }
+
+  function pushWord(word: string, s: number, hyphen: boolean) {
+    const lower = word.toLowerCase().replace(/’/g, "'");
+    // contractions and possessives split into their own tokens
+    const nt = /^(.+?)(n't)$/.exec(lower);
+    if (nt) {
+      let head = nt[1];
+      if (head === 'ca') head = 'can';
+      else if (head === 'wo') head = 'will';
+      else if (head === 'sha') head = 'shall';
+      const hl = nt[1].length;
+      out.push(mk(word.slice(0, hl), canonicalSpelling(head), s, TokenKind.Word, hyphen));
+      out.push(mk(word.slice(hl), 'not', s + hl, TokenKind.Word, false));
+      return;
+    }
+    const ap = /^(.+?)('(?:s|re|ve|ll|d|m))$/.exec(lower);
+    if (ap) {
+      const hl = ap[1].length;
+      out.push(mk(word.slice(0, hl), canonicalSpelling(ap[1]), s, TokenKind.Word, hyphen));
+      out.push(mk(word.slice(hl), CONTRACTION_TAILS[ap[2]], s + hl, TokenKind.Word, false));
+      return;
+    }
+    // Scots "da" (dad) and the acronym "DA" (domestic abuse) differ only in case
+    if (lower === 'da' && word !== 'DA') {
+      out.push(mk(word, 'da/dad', s, TokenKind.Word, hyphen));
+      return;
+    }
+    if (lower === 'cannot') {
+      out.push(mk(word.slice(0, 3), 'can', s, TokenKind.Word, hyphen));
+      out.push(mk(word.slice(3), 'not', s + 3, TokenKind.Word, false));
+      return;
+    }
+    out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Sentences
+
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'st', 'prof', 'rev', 'sgt', 'pc', 'dc', 'insp', 'no', 'vs', 'approx', 'etc', 'ref',
+  'tel', 'dept', 'cllr', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'e', 'g', 'i', 'cf', 'al', 'para', 's', 'ss', 'fig', 'mt', 'ave', 'rd',
+]);
+
+/** Splits a block into sentences of tokens. Offsets stay absolute. */
+export function splitSentences(block: Block): Sentence[] {
+  const quotes = quoteRanges(block.text);
+  const tokens = tokenize(block.text, block.start, quotes.map(([s, e]) => [s, e] as [number, number]));
+  const sentences: Sentence[] = [];
+  let cur: Token[] = [];
+  const flush = () => {
+    if (cur.length > 0) {
+      sentences.push({ start: cur[0].start, end: cur[cur.length - 1].end, tokens: cur });
+      cur = [];
+    }
+  };
+  const text = block.text;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const prev = cur.length > 0 ? cur[cur.length - 1] : undefined;
+    if (prev && hardBreakBetween(text, block.start, prev, t)) flush();
+    cur.push(t);
+    if (t.kind === TokenKind.Punct && (t.text === '.' || t.text === '!' || t.text === '?' || t.text === '…')) {
+      // take closing quotes and brackets with the sentence
+      while (i + 1 < tokens.length && tokens[i + 1].kind === TokenKind.Punct && /^[)"”'’\]]$/.test(tokens[i + 1].text) && tokens[i + 1].start === cur[cur.length - 1].end) {
+        cur.push(tokens[++i]);
+      }
+      const next = tokens[i + 1];
+      if (t.text === '.' && prev && isAbbreviation(prev, next, text, block.start)) continue;
+      if (next && next.kind === TokenKind.Word && !next.cap && next.start - t.end <= 1 && t.text === '.') continue;
+      flush();
+    } else if (cur.length >= MAX_SENTENCE_TOKENS) {
+      flush();
+    }
+  }
+  flush();
+  return sentences;
+}
+
+function isAbbreviation(prev: Token, next: Token | undefined, text: string, base: number): boolean {
+  if (prev.kind !== TokenKind.Word) return false;
+  if (!ABBREVIATIONS.has(prev.norm)) return false;
+  // "Mr. Kerr", "e.g. the", "approx. 3": the next token continues the sentence
+  if (!next) return false;
+  const gap = text.slice(prev.end - base + 1, next.start - base);
+  if (gap.includes('\n')) return false;
+  if (prev.text.length === 1 && prev.cap && next.cap) return true; // initials
+  return prev.cap || next.kind !== TokenKind.Word || !next.cap || ['mr', 'mrs', 'ms', 'dr', 'st', 'pc', 'dc', 'sgt', 'cllr', 'prof', 'rev', 'insp'].includes(prev.norm);
+}
+
+/** A line break ends a sentence unless it is a soft wrap inside running text. */
+function hardBreakBetween(text: string, base: number, prev: Token, next: Token): boolean {
+  const gap = text.slice(prev.end - base, next.start - base);
+  if (!gap.includes('\n') && !gap.includes('\r')) return false;
+  if (next.kind !== TokenKind.Word || next.cap) return true;
+  if (prev.kind === TokenKind.Punct && /[.!?:;|]/.test(prev.text)) return true;
+  // lower-case continuation after an unpunctuated line is a soft wrap
+  const lineStart = text.lastIndexOf('\n', prev.end - base - 1) + 1;
+  return prev.end - base - lineStart < 40;
+}
+
+/** Counts words the way the audit reports rates (runs of letters and digits). */
+export function countWords(text: string): number {
+  let n = 0;
+  const re = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+  while (re.exec(text) !== null) n++;
+  return n;
+}
+
+/** Maps UTF-16 offsets to 1-based line and column (column counted in UTF-16 code units). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+  /** 0-based line and character, as LSP positions. */
+  position(offset: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+}

@@ -1,0 +1,72 @@
+// Reading case-note files safely: size limits, binary detection, and decoding of the
+// encodings exports actually come in (UTF-8 with or without BOM, UTF-16 with BOM, and
+// Windows-1252 from older systems). Every failure is an Error with a reason a person can act on.
+
+import * as fs from 'node:fs';
+
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export class InputError extends Error {}
+
+export interface DecodedText {
+  text: string;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  /** Set when the text was not UTF-8 and was decoded by a fallback. */
+  note?: string;
+}
+
+/** Decodes bytes of a text export; throws InputError for binary data. */
+export function decodeText(buf: Uint8Array): DecodedText {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  const body = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+  if (looksBinary(body)) throw new InputError('binary file (contains NUL or control bytes); not a text export');
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+  } catch {
+    // Not valid UTF-8: exports from older case-management systems are usually Windows-1252.
+    return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252', note: 'not valid UTF-8; decoded as Windows-1252' };
+  }
+}
+
+function looksBinary(buf: Uint8Array): boolean {
+  const n = Math.min(buf.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = buf[i];
+    if (b === 0) return true;
+    if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+/** Reads and decodes a text file, refusing files over `maxBytes`. */
+export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): DecodedText {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch (e) {
+    throw new InputError(ioReason(e));
+  }
+  if (st.isDirectory()) throw new InputError('is a folder');
+  if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (raise it with --max-size)`);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    throw new InputError(ioReason(e));
+  }
+  return decodeText(buf);
+}
+
+export function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT': return 'no such file or folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ELOOP': return 'too many symbolic links (a link loop?)';
+    case 'EISDIR': return 'is a folder';
+    case 'EMFILE': return 'too many open files';
+    default: return err.message ?? String(e);
+  }
+}

@@ -1,0 +1,147 @@
+// Loading rule packs on a machine with a file system (CLI and language server). The engine
+// itself never touches files: this module reads them and hands the contents over.
+
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileRefs, compileRules, Lexicon, parseLexicon, RuleFile, RulePack, RuleProblem, RuleSet } from '../engine';
+
+export interface LoadedPack extends RulePack {
+  lexicon: Record<string, string>;
+}
+
+/** The package root: the nearest folder above `from` with a package.json named casenote-audit. */
+export function packageRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'casenote-audit') return dir;
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the casenote-audit package root above ${from}`);
+    dir = up;
+  }
+}
+
+/** Every .yaml rule file below `dir` (sorted, so rule order and the version hash are stable). */
+export function listRuleFiles(dir: string, maxFiles = 5000): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (d: string) => {
+    let real: string;
+    try { real = fs.realpathSync(d); } catch { return; }
+    if (seen.has(real)) return; // symlink loops
+    seen.add(real);
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() || (e.isSymbolicLink() && safeIsDir(p))) walk(p);
+      else if (/\.ya?ml$/i.test(e.name) && e.name !== 'lexicon.yaml' && out.length < maxFiles) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function safeIsDir(p: string): boolean {
+  try { return fs.statSync(p).isDirectory(); } catch { return false; }
+}
+
+function readRuleFile(p: string, base: string): RuleFile {
+  return { path: path.relative(base, p) || p, text: fs.readFileSync(p, 'utf8') };
+}
+
+/** Compiles the pack from the YAML sources in `rulesDir` (the build does this once; tests may too). */
+export function compilePackFromSources(rulesDir: string, version: string): { pack: LoadedPack; problems: RuleProblem[] } {
+  const base = path.dirname(rulesDir);
+  const lexFile = readRuleFile(path.join(rulesDir, 'lexicon.yaml'), base);
+  const { lexicon, problems } = parseLexicon(lexFile);
+  const files = listRuleFiles(rulesDir).map((p) => readRuleFile(p, base));
+  const compiled = compileRules(files, lexicon);
+  problems.push(...compiled.problems);
+  const hash = createHash('sha256');
+  for (const f of [lexFile, ...files]) hash.update(f.path.replace(/\\/g, '/')).update('\0').update(f.text).update('\0');
+  const pack: LoadedPack = {
+    version: `${version}+${hash.digest('hex').slice(0, 12)}`,
+    rules: compiled.rules,
+    refs: compileRefs(lexicon),
+    lexicon: Object.fromEntries(lexicon.classes),
+  };
+  return { pack, problems };
+}
+
+let cached: LoadedPack | undefined;
+
+/** The bundled rule pack: dist/rules.json when built, else compiled from rules/ (development). */
+export function bundledPack(): LoadedPack {
+  if (cached) return cached;
+  const besideBundle = path.join(__dirname, 'rules.json');
+  if (fs.existsSync(besideBundle)) {
+    cached = JSON.parse(fs.readFileSync(besideBundle, 'utf8')) as LoadedPack;
+    return cached;
+  }
+  const root = packageRoot();
+  const built = path.join(root, 'dist', 'rules.json');
+  if (fs.existsSync(built) && !process.env.CASENOTE_AUDIT_RULES_FROM_SOURCE) {
+    cached = JSON.parse(fs.readFileSync(built, 'utf8')) as LoadedPack;
+    return cached;
+  }
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version as string;
+  const { pack, problems } = compilePackFromSources(path.join(root, 'rules'), version);
+  if (problems.length > 0) throw new Error(`the bundled rules have problems:\n${problems.map((p) => `${p.path}:${p.line}: ${p.message}`).join('\n')}`);
+  cached = pack;
+  return pack;
+}
+
+export interface LoadResult {
+  ruleSet: RuleSet;
+  problems: RuleProblem[];
+}
+
+/**
+ * The bundled rules plus any user rule folders. A folder may carry its own lexicon.yaml whose
+ * classes add to (or override) the bundled ones. Broken files are reported and skipped.
+ */
+export function loadRuleSet(extraDirs: readonly string[] = []): LoadResult {
+  const pack = bundledPack();
+  let ruleSet = RuleSet.fromPack(pack);
+  const problems: RuleProblem[] = [];
+  for (const dir of extraDirs) {
+    let st: fs.Stats;
+    try { st = fs.statSync(dir); } catch (e) {
+      problems.push({ path: dir, line: 1, column: 1, field: '', message: `cannot read rule folder: ${(e as Error).message}` });
+      continue;
+    }
+    if (!st.isDirectory()) {
+      problems.push({ path: dir, line: 1, column: 1, field: '', message: 'not a folder' });
+      continue;
+    }
+    const lexicon: Lexicon = { classes: new Map(Object.entries(pack.lexicon)) };
+    const ownLex = path.join(dir, 'lexicon.yaml');
+    if (fs.existsSync(ownLex)) {
+      const r = parseLexicon(readRuleFile(ownLex, path.dirname(dir)));
+      problems.push(...r.problems);
+      for (const [k, v] of r.lexicon.classes) lexicon.classes.set(k, v);
+    }
+    const files: RuleFile[] = [];
+    for (const p of listRuleFiles(dir)) {
+      try {
+        files.push({ path: p, text: fs.readFileSync(p, 'utf8') });
+      } catch (e) {
+        problems.push({ path: p, line: 1, column: 1, field: '', message: `cannot read: ${(e as Error).message}` });
+      }
+    }
+    const compiled = compileRules(files, lexicon);
+    problems.push(...compiled.problems);
+    if (compiled.rules.length > 0) {
+      const h = createHash('sha256');
+      for (const f of files) h.update(f.path).update('\0').update(f.text);
+      ruleSet = ruleSet.withRules(compiled.rules, `${ruleSet.version}.local-${h.digest('hex').slice(0, 8)}`);
+    }
+  }
+  return { ruleSet, problems };
+}

@@ -1,0 +1,114 @@
+// The cross-cutting context guards (knowledge base section 2.0), each on a rule built for the test.
+import * as assert from 'node:assert/strict';
+import { rule, rulesFromYaml, analyze } from '../helpers/rules';
+
+const ftp = rulesFromYaml(rule('t-ftp', ['< fail~ to protect >'], 'subject: survivor'));
+const volatile = rulesFromYaml(rule('t-vol', ['< volatile relationship >']));
+const argument = rulesFromYaml(rule('t-arg', ['< argument >'], 'context: domestic-abuse'));
+
+function outcome(rs: ReturnType<typeof rulesFromYaml>, text: string): string {
+  const r = analyze(rs, text);
+  if (r.findings.length > 0) return r.findings.map((f) => (f.downgraded ? `hint:${f.downgraded}` : f.severity)).join(',');
+  return r.suppressed.map((s) => s.reason).join(',') || 'nothing';
+}
+
+describe('guards', () => {
+  it('reports the plain case', () => assert.equal(outcome(ftp, 'Mum failed to protect the children.'), 'warning'));
+
+  describe('quoted and attributed speech', () => {
+    it('downgrades quoted speech to a hint', () => assert.equal(outcome(volatile, "Ms Reid called it 'a volatile relationship'."), 'hint:quoted-speech'));
+    it('downgrades speech attributed to a family member', () => {
+      assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
+    });
+    it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
+    it('can ignore or report quoted speech instead', () => {
+      assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);
+      assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'report' }).findings[0].severity, 'warning');
+    });
+  });
+
+  describe('negation', () => {
+    it('suppresses a negated trigger', () => {
+      assert.equal(outcome(ftp, 'There is no evidence that Mum failed to protect the children.'), 'negation');
+      assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
+    });
+    it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
+    it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
+  });
+
+  describe('subject', () => {
+    it('suppresses survivor-directed rules when the person causing harm is the subject', () => {
+      assert.equal(outcome(ftp, 'Dad failed to protect the children from his own drug use.'), 'subject');
+      assert.equal(outcome(ftp, 'Mr Kerr has repeatedly failed to protect them.'), 'subject');
+    });
+    it('suppresses them when a professional or agency is the subject', () => {
+      assert.equal(outcome(ftp, 'Agencies failed to protect Lily.'), 'subject');
+      assert.equal(outcome(ftp, 'We failed to protect her.'), 'subject');
+    });
+    it('fires when the survivor is the subject, however she is named', () => {
+      for (const t of ['Ms Reid failed to protect them.', 'She has failed to protect them.', 'The mother continues to fail to protect them.', "Mum's failure to protect them.", 'Chantelle failed to protect them.']) {
+        assert.match(outcome(rulesFromYaml(rule('t-ftp2', ['< (fail~|failure) to protect >'], 'subject: survivor')), t), /warning/, t);
+      }
+    });
+    it('follows the roles declared in the note, not gender', () => {
+      const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
+      const r = analyze(ftp, text);
+      assert.deepEqual(r.findings.map((f) => text.slice(f.start - 4, f.start).trim()), ['Dad']);
+    });
+  });
+
+  describe('sentences that are not narrative', () => {
+    it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
+    it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
+    it('suppresses risk-tool outputs and form labels', () => {
+      const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
+      assert.equal(outcome(rs, 'DASH: standard risk.'), 'risk-tool-output');
+      assert.equal(outcome(rs, 'Exposure to domestic abuse: Y'), 'form-label');
+    });
+  });
+
+  describe('domestic-abuse context', () => {
+    it('does not fire without one', () => assert.equal(outcome(argument, 'There was an argument in the playground between two pupils.'), 'no-abuse-context'));
+    it('fires with one in the sentence or paragraph', () => {
+      assert.equal(outcome(argument, 'Police attended after an argument.'), 'warning');
+      assert.equal(outcome(argument, 'There was an argument at 11pm. Police were called by a neighbour.'), 'warning');
+    });
+  });
+
+  describe('rule conditions', () => {
+    it('unless and requires patterns', () => {
+      const rs = rulesFromYaml(rule('t-cond', ['< altercation >'], 'unless: ["playground"]\nrequires: ["(between|with)"]'));
+      assert.equal(outcome(rs, 'There was an altercation between Mr Kerr and Ms Reid.'), 'warning');
+      assert.equal(outcome(rs, 'There was an altercation.'), 'requires');
+      assert.equal(outcome(rs, 'There was an altercation between boys in the playground.'), 'unless');
+    });
+    it('agent: absent looks for the person who acted in the sentence and the next', () => {
+      const rs = rulesFromYaml(rule('t-pas', ['< was assaulted >'], 'agent: absent'));
+      assert.equal(outcome(rs, 'Mum was assaulted on Saturday.'), 'warning');
+      assert.equal(outcome(rs, 'Mum was assaulted by Mr Kerr on Saturday.'), 'agent-named');
+      assert.equal(outcome(rs, 'Mum was assaulted on Saturday. Mr Kerr was arrested.'), 'agent-named');
+    });
+  });
+
+  describe('severity and suggestions', () => {
+    it('applies per-rule severity overrides', () => {
+      assert.equal(analyze(ftp, 'Mum failed to protect them.', { severityOverrides: { 't-ftp': 'information' } }).findings[0].severity, 'information');
+    });
+    it('fills placeholders from the note and leaves visible slots otherwise', () => {
+      const known = analyze(ftp, 'Adults: Kirsty Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)\nChildren: Lily Kerr (7)\n\nMs Reid failed to protect Lily.').findings[0];
+      assert.equal(known.suggestions[0], 'Jamie Kerr did [x] to Kirsty Reid; Lily was affected.');
+      const unknown = analyze(ftp, 'She failed to protect them.').findings[0];
+      assert.equal(unknown.suggestions[0], '[perpetrator] did [x] to [survivor]; [child] was affected.');
+      const kin = analyze(ftp, 'Mum failed to protect them from Dad.').findings[0];
+      assert.equal(kin.suggestions[0], 'Dad did [x] to Mum; [child] was affected.');
+    });
+    it('offers the sentence as the fix range by default and the match with fix: match', () => {
+      const text = 'Home visit. Mum failed to protect them. Next visit Friday.';
+      const f = analyze(ftp, text).findings[0];
+      assert.equal(text.slice(f.fixStart, f.fixEnd), 'Mum failed to protect them.');
+      const m = analyze(rulesFromYaml(rule('t-m', ['< volatile relationship >'], 'fix: match')), 'A volatile relationship.').findings[0];
+      assert.equal(m.fixStart, m.start);
+    });
+  });
+});

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { splitBlocks, splitSentences, LineIndex, countWords } from '../../server/src/engine';
+import { quoteRanges, tokenize, MAX_BLOCK_CHARS } from '../../server/src/engine/text';
+
+const sentences = (text: string) => splitSentences({ start: 0, end: text.length, text }).map((s) => text.slice(s.start, s.end));
+
+describe('text: blocks', () => {
+  it('splits at blank lines, with exact offsets (CRLF and CR too)', () => {
+    const text = 'First para.\r\nStill first.\r\n\r\nSecond.\r\r\rThird.';
+    const blocks = splitBlocks(text);
+    assert.deepEqual(blocks.map((b) => b.text), ['First para.\r\nStill first.', 'Second.', 'Third.']);
+    for (const b of blocks) assert.equal(text.slice(b.start, b.end), b.text);
+  });
+  it('cuts very long blocks at sentence ends', () => {
+    const text = 'Mum was seen today. '.repeat(2000);
+    const blocks = splitBlocks(text);
+    assert.ok(blocks.length > 1);
+    for (const b of blocks) {
+      assert.ok(b.text.length <= MAX_BLOCK_CHARS);
+      assert.ok(b.text.endsWith('.'), 'cut at a sentence end');
+    }
+  });
+  it('never cuts a surrogate pair in a block without spaces', () => {
+    const text = '😀'.repeat(MAX_BLOCK_CHARS);
+    for (const b of splitBlocks(text)) {
+      const c = b.text.charCodeAt(b.text.length - 1);
+      assert.ok(!(c >= 0xd800 && c <= 0xdbff));
+    }
+  });
+});
+
+describe('text: sentences', () => {
+  it('does not split after titles, initials or decimals', () => {
+    assert.deepEqual(sentences('Mr. Kerr arrived at 3.30 p.m. today. Ms Reid left.'), ['Mr. Kerr arrived at 3.30 p.m. today.', 'Ms Reid left.']);
+  });
+  it('keeps closing quotes with their sentence', () => {
+    assert.deepEqual(sentences('She said "he hit me." Then she left.'), ['She said "he hit me."', 'Then she left.']);
+  });
+  it('treats a line break as a boundary but joins soft-wrapped lines', () => {
+    assert.deepEqual(sentences('12/03/2022 | Home visit\nVisit to the family home'), ['12/03/2022 | Home visit', 'Visit to the family home']);
+    assert.deepEqual(sentences('The parents have a volatile relationship which has been\ngoing on for years.'), ['The parents have a volatile relationship which has been\ngoing on for years.']);
+  });
+});
+
+describe('text: tokens', () => {
+  it('splits possessives and contractions and expands them', () => {
+    const t = tokenize("Mum's partner didn't stop. She can't. He cannot.");
+    assert.deepEqual(t.map((x) => x.norm).filter((n) => n !== '.'), ['mum', "'s", 'partner', 'did', 'not', 'stop', 'she', 'can', 'not', 'he', 'can', 'not']);
+  });
+  it('maps curly apostrophes and US spellings to one form', () => {
+    assert.deepEqual(tokenize('Dad’s behavior').map((x) => x.norm), ['dad', "'s", 'behaviour']);
+    assert.equal(tokenize('prioritized')[0].norm, tokenize('prioritised')[0].norm);
+  });
+  it('splits hyphenated compounds into words marked as joined', () => {
+    const t = tokenize('a failure-to-protect approach');
+    assert.deepEqual(t.map((x) => x.norm), ['a', 'failure', 'to', 'protect', 'approach']);
+    assert.deepEqual(t.map((x) => x.hyphen), [false, false, true, true, false]);
+  });
+  it('tells Scots "da" (dad) from DA (domestic abuse)', () => {
+    assert.notEqual(tokenize('da')[0].norm, tokenize('DA')[0].norm);
+  });
+  it('gives UTF-16 offsets that slice back to the token', () => {
+    const text = 'Zoë 😀 said “no” to Mr Ó Súilleabháin’s plan.';
+    for (const t of tokenize(text)) assert.equal(text.slice(t.start, t.end), t.text);
+  });
+});
+
+describe('text: quotation marks', () => {
+  it('finds straight, curly and single quotes but not apostrophes', () => {
+    const text = `Ms Reid said he 'just snapped' and “it's fine” but the kids' room was "a mess".`;
+    const q = quoteRanges(text).map(([s, e]) => text.slice(s, e));
+    assert.deepEqual(q, [`'just snapped'`, '“it\'s fine”', '"a mess"']);
+  });
+  it('marks tokens inside quotes', () => {
+    const text = "He said it was 'a volatile relationship' again.";
+    const toks = splitSentences({ start: 0, end: text.length, text })[0].tokens;
+    assert.deepEqual(toks.filter((t) => t.quoted && t.kind === 1).map((t) => t.norm), ['a', 'volatile', 'relationship']);
+  });
+});
+
+describe('text: positions and counts', () => {
+  it('maps offsets to lines and columns across CRLF', () => {
+    const li = new LineIndex('ab\r\ncd\nef');
+    assert.deepEqual(li.position(0), { line: 0, character: 0 });
+    assert.deepEqual(li.position(5), { line: 1, character: 1 });
+    assert.deepEqual(li.position(7), { line: 2, character: 0 });
+  });
+  it('counts words', () => {
+    assert.equal(countWords("Mum's ex-partner hit her twice in 2021."), 7);
+  });
+});
