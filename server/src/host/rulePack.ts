@@ -58,13 +58,25 @@ function readRuleFile(p: string, base: string): RuleFile {
 /** Compiles the pack from the YAML sources in `rulesDir` (the build does this once; tests may too). */
 export function compilePackFromSources(rulesDir: string, version: string): { pack: LoadedPack; problems: RuleProblem[] } {
   const base = path.dirname(rulesDir);
-  const lexFile = readRuleFile(path.join(rulesDir, 'lexicon.yaml'), base);
-  const { lexicon, problems } = parseLexicon(lexFile);
+  // the shared lexicon plus any category folder's own lexicon.yaml (class names are global)
+  const lexFiles = [path.join(rulesDir, 'lexicon.yaml'), ...fs.readdirSync(rulesDir).sort()
+    .map((d) => path.join(rulesDir, d, 'lexicon.yaml')).filter((p) => fs.existsSync(p))].map((p) => readRuleFile(p, base));
+  const lexicon: Lexicon = { classes: new Map() };
+  const problems: RuleProblem[] = [];
+  const origin = new Map<string, string>();
+  for (const f of lexFiles) {
+    const r = parseLexicon(f);
+    problems.push(...r.problems);
+    for (const [k, v] of r.lexicon.classes) {
+      if (origin.has(k)) problems.push({ path: f.path, line: 1, column: 1, field: `classes.${k}`, message: `class @${k} is already defined in ${origin.get(k)}` });
+      else { origin.set(k, f.path); lexicon.classes.set(k, v); }
+    }
+  }
   const files = listRuleFiles(rulesDir).map((p) => readRuleFile(p, base));
   const compiled = compileRules(files, lexicon);
   problems.push(...compiled.problems);
   const hash = createHash('sha256');
-  for (const f of [lexFile, ...files]) hash.update(f.path.replace(/\\/g, '/')).update('\0').update(f.text).update('\0');
+  for (const f of [...lexFiles, ...files]) hash.update(f.path.replace(/\\/g, '/')).update('\0').update(f.text).update('\0');
   const pack: LoadedPack = {
     version: `${version}+${hash.digest('hex').slice(0, 12)}`,
     rules: compiled.rules,
