@@ -6,7 +6,7 @@
 //   x?          optional element
 //   *N          a gap of 0..N words (never across ; : or a dash)
 //   @name       a class from the lexicon, or a role: @survivor @perpetrator @child @professional @person
-//   %pred       a token predicate: %name %word %num %ly %cap
+//   %pred       a token predicate: %name %word %num %ly %cap %quoted
 //   !x          zero-width: what follows here does not start with x
 //   < ... >     the part to underline (top level only; default: the whole match)
 //
@@ -19,8 +19,8 @@ import { normWord, tokenize, Token, TokenKind } from './text';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
-export type PredName = 'name' | 'word' | 'num' | 'ly' | 'cap';
-const PRED_NAMES: readonly PredName[] = ['name', 'word', 'num', 'ly', 'cap'];
+export type PredName = 'name' | 'word' | 'num' | 'ly' | 'cap' | 'quoted';
+const PRED_NAMES: readonly PredName[] = ['name', 'word', 'num', 'ly', 'cap', 'quoted'];
 
 export type PNode =
   | { t: 'lit'; w: string[] }
@@ -353,5 +353,6 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
     case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'quoted': return t.quoted;
   }
 }
