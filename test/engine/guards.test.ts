@@ -9,7 +9,7 @@ const argument = rulesFromYaml(rule('t-arg', ['< argument >'], 'context: domesti
 function outcome(rs: ReturnType<typeof rulesFromYaml>, text: string): string {
   const r = analyze(rs, text);
   if (r.findings.length > 0) return r.findings.map((f) => (f.downgraded ? `hint:${f.downgraded}` : f.severity)).join(',');
-  return r.suppressed.map((s) => s.reason).join(',') || 'nothing';
+  return [...new Set(r.suppressed.map((s) => s.reason))].join(',') || 'nothing';
 }
 
 describe('guards', () => {
@@ -82,6 +82,13 @@ describe('guards', () => {
       assert.equal(outcome(rs, 'There was an altercation between Mr Kerr and Ms Reid.'), 'warning');
       assert.equal(outcome(rs, 'There was an altercation.'), 'requires');
       assert.equal(outcome(rs, 'There was an altercation between boys in the playground.'), 'unless');
+    });
+    it('paragraph-level checks: requires-paragraph and scope: paragraph', () => {
+      const rs = rulesFromYaml(rule('t-par', ['< @survivor to %word >'], 'scope: paragraph\nrequires-paragraph: ["plan"]\nunless-paragraph: ["@perpetrator (to|will|must)"]'));
+      const plan = 'Safety plan agreed. Mum to keep the doors locked. Mum to call police if needed.';
+      assert.equal(analyze(rs, plan).findings.length, 1, 'reported once per paragraph');
+      assert.equal(outcome(rs, plan + ' Dad to attend the Caledonian programme.'), 'unless');
+      assert.equal(outcome(rs, 'Mum to collect the children at three.'), 'requires');
     });
     it('agent: absent looks for the person who acted in the sentence and the next', () => {
       const rs = rulesFromYaml(rule('t-pas', ['< was assaulted >'], 'agent: absent'));

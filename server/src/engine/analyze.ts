@@ -129,6 +129,8 @@ export class Analyzer {
     const suppressed: Suppressed[] = [];
     let paragraphDa: boolean | undefined;
     const rules = this.ruleSet.rules;
+    // paragraph-level checks: the first passing match per rule, and how many passed
+    const paragraphHits = new Map<number, { finding: Finding; count: number }>();
     for (let si = 0; si < prepared.length; si++) {
       const p = prepared[si];
       for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens)) {
@@ -147,9 +149,18 @@ export class Analyzer {
             if (this.options.explain) suppressed.push({ ruleId: rule.id, category: rule.category, start, end, text: block.text.slice(start, end), reason });
             continue;
           }
-          findings.push(this.finding(rule, start, end, block.text, p.sentence, reason && this.options.quotedSpeech === 'hint' ? reason : undefined));
+          const f = this.finding(rule, start, end, block.text, p.sentence, reason && this.options.quotedSpeech === 'hint' ? reason : undefined);
+          if (rule.scope === 'paragraph') {
+            const hit = paragraphHits.get(ri);
+            if (hit) hit.count++;
+            else paragraphHits.set(ri, { finding: f, count: 1 });
+          } else findings.push(f);
         }
       }
+    }
+    for (const [ri, hit] of paragraphHits) {
+      if (hit.count >= rules[ri].minMatches) findings.push(hit.finding);
+      else if (this.options.explain) suppressed.push({ ruleId: hit.finding.ruleId, category: hit.finding.category, start: hit.finding.start, end: hit.finding.end, text: hit.finding.text, reason: 'requires' });
     }
     return { findings: dedupe(findings, suppressed, this.options.explain), suppressed, words: countWords(block.text) };
   }
@@ -171,6 +182,7 @@ export class Analyzer {
     if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p.env).length > 0)) return 'requires';
     if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
     if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
+    if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'requires';
     if (g.negation && isNegated(toks, m.start)) return 'negation';
     if (rule.subject) {
       const subj = subjectOf(toks, p.env.roles, m.start);
