@@ -1,6 +1,7 @@
 // The cross-cutting context guards (knowledge base section 2.0), each on a rule built for the test.
 import * as assert from 'node:assert/strict';
 import { rule, rulesFromYaml, analyze } from '../helpers/rules';
+import { subjectSpan } from '../../server/src/engine/nlp';
 
 const ftp = rulesFromYaml(rule('t-ftp', ['< fail~ to protect >'], 'subject: survivor'));
 const volatile = rulesFromYaml(rule('t-vol', ['< volatile relationship >']));
@@ -117,5 +118,17 @@ describe('guards', () => {
       const m = analyze(rulesFromYaml(rule('t-m', ['< volatile relationship >'], 'fix: match')), 'A volatile relationship.').findings[0];
       assert.equal(m.fixStart, m.start);
     });
+  });
+});
+
+describe('subject fallback (compromise, on matched sentences only)', () => {
+  const rs = rulesFromYaml(rule('t-subj', ['< fail~ to protect >'], 'subject: survivor'));
+  it('asks the parser for the subject noun phrase of a verb', () => {
+    const t = 'Agencies and the school failed to protect Lily.';
+    const span = subjectSpan(t, t.indexOf('failed'));
+    assert.equal(span && t.slice(span.start, span.end), 'Agencies and the school');
+  });
+  it('still fires when the parser finds the survivor', () => {
+    assert.equal(outcome(rs, 'The mother of the two boys, known to services since 2019, failed to protect them.'), 'warning');
   });
 });

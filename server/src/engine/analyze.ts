@@ -6,6 +6,7 @@
 import {
   isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
+import { subjectSpan } from './nlp';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
 import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
@@ -185,8 +186,12 @@ export class Analyzer {
     if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'requires';
     if (g.negation && isNegated(toks, m.start)) return 'negation';
     if (rule.subject) {
-      const subj = subjectOf(toks, p.env.roles, m.start);
-      if (!rule.subject.includes(subj.role as SubjectRole)) return 'subject';
+      let role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
+      if (role === 'unknown' || role === 'thing') {
+        // the cheap walk-back found no person: ask the parser for the clause's subject
+        role = grammaticalSubjectRole(p, m.start) ?? role;
+      }
+      if (!rule.subject.includes(role)) return 'subject';
     }
     if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
@@ -222,6 +227,22 @@ export class Analyzer {
       ...(downgraded ? { downgraded } : {}),
     };
   }
+}
+
+/** The role of the grammatical subject of the verb at token `at`, by compromise (see nlp.ts). */
+function grammaticalSubjectRole(p: Prepared, at: number): SubjectRole | undefined {
+  const base = p.sentence.start;
+  const toks = p.sentence.tokens;
+  const span = subjectSpan(p.raw, toks[at].start - base);
+  if (!span) return undefined;
+  let best: SubjectRole | undefined;
+  const rank = (r: SubjectRole) => (r === 'perpetrator' || r === 'survivor' ? 3 : r === 'professional' ? 2 : r === 'child' ? 1 : 0);
+  for (const [i, refs] of p.env.roles) {
+    const s = toks[i].start - base;
+    if (s < span.start || s >= span.end) continue;
+    for (const r of refs) if (!best || rank(r.role) > rank(best)) best = r.role;
+  }
+  return best;
 }
 
 function paragraphDaExcluding(all: Prepared[], si: number, paragraphDa: () => boolean): boolean {
