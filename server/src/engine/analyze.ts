@@ -24,8 +24,19 @@ interface BlockResult {
 interface Prepared {
   sentence: Sentence;
   raw: string;
+  /** Tokens and role references; the role index is built on first use (most sentences match no rule). */
   env: MatchEnv;
   flags?: { meta: boolean; legal: boolean; risk: boolean; form: boolean };
+}
+
+function lazyEnv(tokens: Sentence['tokens'], table: NameTable, refs: RuleSet['refs']): MatchEnv {
+  let roles: RoleIndex | undefined;
+  return {
+    tokens,
+    get roles() {
+      return (roles ??= indexRoles(tokens, table, refs));
+    },
+  };
 }
 
 /** One analysis of one text: blocks can be run one at a time (the language server slices work this way). */
@@ -124,7 +135,7 @@ export class Analyzer {
     const prepared: Prepared[] = sentences.map((s) => ({
       sentence: s,
       raw: block.text.slice(s.start, s.end),
-      env: { tokens: s.tokens, roles: indexRoles(s.tokens, table, refs) },
+      env: lazyEnv(s.tokens, table, refs),
     }));
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
