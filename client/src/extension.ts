@@ -212,7 +212,10 @@ function createStatusBar(context: vscode.ExtensionContext): { update: () => void
       else c.hint++;
     }
     const total = c.error + c.warning + c.info;
-    item.text = total === 0 ? '$(pass) Case note: no findings' : `$(error) ${c.error}  $(warning) ${c.warning}  $(info) ${c.info}`;
+    const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    item.text = total === 0
+      ? '$(pass) Case note: no findings'
+      : `$(checklist) Case note: ${plural(c.error, 'error', 'errors')}, ${plural(c.warning, 'warning', 'warnings')}, ${c.info} info`;
     const tip = new vscode.MarkdownString(
       `**Case note audit** (Safe & Together language)\n\n${c.error} error(s), ${c.warning} warning(s), ${c.info} information, ${c.hint} hint(s) in this note.\n\nClick to open the Problems view.`,
     );

@@ -153,6 +153,7 @@ describe('language server (stdio, real bundle)', function () {
       const md = (hover!.contents as MarkupContent).value;
       assert.equal((hover!.contents as MarkupContent).kind, 'markdown');
       assert.match(md, /failed-to-protect/);
+      assert.match(md, /Category: failure-to-protect/);
       assert.match(md, /Why \(Safe & Together\)/);
       assert.match(md, /Suggested rewrites/);
       assert.match(md, /Jamie Kerr's abuse of Kirsty Reid/);

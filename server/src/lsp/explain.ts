@@ -17,11 +17,11 @@ export interface ExplainInput {
   docUri: string;
 }
 
-export function explanationMarkdown(x: ExplainInput, opts: { heading: boolean } = { heading: true }): string {
+export function explanationMarkdown(x: ExplainInput, opts: { heading: boolean; message?: boolean } = { heading: true }): string {
   const r = x.rule;
   const out: string[] = [];
   if (opts.heading) out.push(`# ${escape(r.id)}`, '');
-  out.push(`**${escape(oneLine(x.message ?? fillPlaceholders(r.message, { children: [] })))}**`, '');
+  if (opts.message !== false) out.push(`**${escape(oneLine(x.message ?? fillPlaceholders(r.message, { children: [] })))}**`, '');
   out.push(`*${r.kind === 'aligned' ? 'Aligned practice' : 'Category'}: ${escape(r.category)} · rule \`${r.id}\`${x.text ? ` · matched “${escape(oneLine(x.text))}”` : ''}*`, '');
   if (r.why) out.push(`**Why (Safe & Together):** ${escape(oneLine(r.why))}`, '');
   const sugg = x.suggestions ?? r.suggestions;

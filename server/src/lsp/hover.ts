@@ -1,4 +1,4 @@
-// Hover on a finding: the message, why (the Safe & Together principle), the suggestions and
+// Hover on a finding (VS Code shows the diagnostic's message above it): why (the Safe & Together principle), the suggestions and
 // the sources, from the latest analysis of the document.
 
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
@@ -24,7 +24,7 @@ export function hoverAt(doc: TextDocument, pos: Position, result: DocResult | un
     range ??= d.range;
     parts.push(
       `**Case note audit** · \`${data.ruleId}\`\n\n` +
-        explanationMarkdown({ rule, message: typeof d.message === 'string' ? d.message : d.message.value, suggestions: data.suggestions, docUri: d.codeDescription?.href ?? '' }, { heading: false }),
+        explanationMarkdown({ rule, message: typeof d.message === 'string' ? d.message : d.message.value, suggestions: data.suggestions, docUri: d.codeDescription?.href ?? '' }, { heading: false, message: false }),
     );
   }
   if (parts.length === 0) return null;
