@@ -20,8 +20,13 @@ if [ "${#need[@]}" -gt 0 ]; then
   t0=$(date +%s)
   echo "e2e-setup: apt-get install ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  mkdir -p "$CACHE"
+  if ! { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+         $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; } >"$CACHE/apt.log" 2>&1; then
+    echo "e2e-setup: apt-get failed; last lines of $CACHE/apt.log:" >&2
+    tail -30 "$CACHE/apt.log" >&2
+    exit 1
+  fi
   echo "e2e-setup: apt packages installed in $(( $(date +%s) - t0 )) s" >&2
 fi
 
