@@ -171,8 +171,9 @@ export interface AnalysisDoneParams {
   uri: string;
   version: number;
   counts: { error: number; warning: number; information: number; hint: number };
-  /** Milliseconds from start to end of the run, and the longest synchronous slice. */
+  /** Milliseconds from start to end of the run, and the longest synchronous slice (wall clock and CPU time). */
   elapsedMs: number;
   maxSliceMs: number;
+  maxSliceCpuMs: number;
   blocks: number;
 }
