@@ -235,6 +235,22 @@ async function uiCheck(ctx, base, folder) {
   const shot = path.join(results, 'e2e-problems.png');
   await page.screenshot({ path: shot });
   log(`screenshot: ${path.relative(root, shot)}; Problems rows: ${JSON.stringify(rows.map((r) => r.replace(/\n/g, ' | ')))}`);
+  // the casenote language: highlighting of entry headers, role labels and quoted speech
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('visit.casenote');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'visit.casenote' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const mode = page.locator('.statusbar-item', { hasText: 'Case note' }).filter({ hasNotText: 'error' }).first();
+  await mode.waitFor({ timeout: 30000 }).then(() => check(true, 'a .casenote file opens in the casenote language'), () => check(false, 'a .casenote file opens in the casenote language'));
+  // the entry header's date is coloured differently from the prose around it
+  const colourCount = () => document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line span span').length === 0 ? 0
+    : new Set([...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line span span')].map((e) => getComputedStyle(e).color)).size;
+  const colours = await page.waitForFunction(`(${colourCount})() >= 4 ? (${colourCount})() : 0`, undefined, { timeout: 15000 })
+    .then((h) => h.jsonValue(), () => page.evaluate(colourCount));
+  check(colours >= 4, `the grammar highlights the note (${colours} token colours)`);
+  await page.screenshot({ path: path.join(results, 'e2e-casenote.png') });
 }
 
 function tailLog() {

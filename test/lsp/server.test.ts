@@ -242,6 +242,36 @@ describe('language server (stdio, real bundle)', function () {
       assert.equal(await client!.request(Methods.explain, { uri, ruleId: 'no-such-rule' }), null);
     });
 
+    it('shows aligned findings only when showAligned is on, as hints', async () => {
+      const rules = path.join(folder, 'aligned-rules');
+      fs.mkdirSync(rules);
+      fs.writeFileSync(path.join(rules, 'names-his-choice.yaml'), [
+        'id: names-his-choice',
+        'category: perpetrator-agency',
+        'kind: aligned',
+        'severity: hint',
+        'message: "Names the abusive behaviour as a choice by the person causing harm."',
+        'why: "Naming the behaviour as his choice keeps the focus on the person causing harm and away from the survivor."',
+        'sources: ["https://example.org/source"]',
+        'patterns: ["< chose to (hit|threaten|frighten) >"]',
+        'examples:',
+        '  flag: ["Mr Kerr [[chose to threaten]] Ms Reid."]',
+        '  ok: ["Mr Kerr chose to leave early."]',
+        '',
+      ].join('\n'));
+      const text = 'Mr Kerr chose to threaten Ms Reid in front of Lily.\n';
+      const uri = noteIn(folder, 'aligned.txt', text);
+      client!.settings = { ruleFolders: [rules] };
+      await client!.open(uri, text);
+      const off = await client!.diagnostics(uri, () => true, 1);
+      assert.equal(byRule(off, 'names-his-choice').length, 0, 'not a diagnostic by default');
+      await client!.configChanged({ ruleFolders: [rules], showAligned: true });
+      const on = await client!.diagnostics(uri, has('names-his-choice'));
+      const [d] = byRule(on, 'names-his-choice');
+      assert.equal(d.severity, 4);
+      assert.match(d.message as string, /^Aligned practice: /);
+    });
+
     it('loads extra rule folders and reports schema problems in the YAML file at the right line', async () => {
       const rules = path.join(folder, 'my-rules');
       fs.mkdirSync(rules);
