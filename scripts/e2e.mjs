@@ -88,6 +88,8 @@ async function main() {
   t = Date.now();
   const vsix = path.join(root, 'casenote-audit.vsix');
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  // esbuild does not type-check: the suite is checked against @types/vscode first
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'test/e2e/tsconfig.json')], { cwd: root, stdio: 'inherit' });
   const suiteDir = path.join(root, 'out', 'e2e', 'suite');
   fs.rmSync(suiteDir, { recursive: true, force: true });
   const suiteSrc = path.join(root, 'test', 'e2e', 'suite');
