@@ -15,7 +15,7 @@
 // cannot make matching super-linear in the size of the text.
 
 import { inflect } from './morphology';
-import { normWord, tokenize, Token, TokenKind } from './text';
+import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -179,6 +179,10 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
+  // a contraction or possessive written on its own ("@survivor 's", "did n't") is the token the text splits off
+  const tail = word.toLowerCase().replace(/’/g, "'");
+  if (!lemma && tail in CONTRACTION_TAILS) return { t: 'lit', w: [CONTRACTION_TAILS[tail]] };
+  if (!lemma && tail === "n't") return { t: 'lit', w: ['not'] };
   const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));

@@ -142,7 +142,7 @@ export function quoteRanges(text: string): Array<[number, number]> {
 
 const TOKEN_RE = /(\p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)?)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)*)|(\S)/gu;
 
-const CONTRACTION_TAILS: Record<string, string> = {
+export const CONTRACTION_TAILS: Record<string, string> = {
   "'s": "'s", "'re": 'are', "'ve": 'have', "'ll": 'will', "'d": 'would', "'m": 'am',
 };
 
