@@ -241,6 +241,9 @@ const ABBREVIATIONS = new Set([
   'e', 'g', 'i', 'cf', 'al', 'para', 's', 'ss', 'fig', 'mt', 'ave', 'rd',
 ]);
 
+/** Titles written before a name, with or without a full stop. */
+const TITLES = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'miss', 'prof', 'rev', 'sgt', 'pc', 'dc', 'insp', 'cllr']);
+
 /** Splits a block into sentences of tokens. Offsets stay absolute. */
 export function splitSentences(block: Block): Sentence[] {
   const quotes = quoteRanges(block.text);
@@ -265,7 +268,11 @@ export function splitSentences(block: Block): Sentence[] {
         cur.push(tokens[++i]);
       }
       const next = tokens[i + 1];
-      if (t.text === '.' && prev && isAbbreviation(prev, next, text, block.start)) continue;
+      if (t.text === '.' && prev && isAbbreviation(prev, next, text, block.start)) {
+        // "Mr. Kerr" reads as "Mr Kerr": the title's full stop is not a token, so "mr %name" matches both
+        if (TITLES.has(prev.norm) && next && next.kind === TokenKind.Word && next.cap) cur.pop();
+        continue;
+      }
       if (next && next.kind === TokenKind.Word && !next.cap && next.start - t.end <= 1 && t.text === '.') continue;
       flush();
     } else if (cur.length >= MAX_SENTENCE_TOKENS) {
