@@ -51,6 +51,13 @@ describe('guards', () => {
         assert.match(outcome(rulesFromYaml(rule('t-ftp2', ['< (fail~|failure) to protect >'], 'subject: survivor')), t), /warning/, t);
       }
     });
+    it('walks back over "keeps ...ing" and "remains" to the subject', () => {
+      const keeps = rulesFromYaml(rule('t-keeps', ['< (letting | let) him (in | back) >', '< in denial >'], 'subject: survivor'));
+      assert.equal(outcome(keeps, 'Mum keeps letting him back.'), 'warning');
+      assert.equal(outcome(keeps, 'Ms Reid remains in denial.'), 'warning');
+      assert.equal(outcome(keeps, 'Mr Kerr remains in denial.'), 'subject');
+      assert.equal(outcome(keeps, 'Staff kept letting him in.'), 'subject');
+    });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
       const r = analyze(ftp, text);

@@ -38,8 +38,14 @@ function isAux(tokens: Token[], i: number): boolean {
   // "continues to", "appears to", "has yet to": the catenative verb and its "to"
   if (t.norm === 'to' && i > 0 && (CATENATIVE.has(tokens[i - 1].norm) || tokens[i - 1].norm === 'yet')) return true;
   if (CATENATIVE.has(t.norm) && tokens[i + 1]?.norm === 'to') return true;
+  // "keeps letting him in", "kept putting him first": an aspectual verb before an -ing verb
+  if (ASPECTUAL.has(t.norm) && /ing$/.test(tokens[i + 1]?.norm ?? '')) return true;
+  // "remains in denial", "remained hostile": a copula like "is"
+  if (COPULAR.has(t.norm)) return true;
   return false;
 }
+const ASPECTUAL = new Set(['keep', 'keeps', 'kept', 'keeping', 'carry', 'carries', 'carried', 'persist', 'persists', 'persisted']);
+const COPULAR = new Set(['remain', 'remains', 'remained', 'become', 'becomes', 'became']);
 
 /** The role at the end of a noun phrase ending at token j (inclusive), using the role index. */
 function roleEndingAt(roles: RoleIndex, j: number): { role: RoleName; start: number } | undefined {
