@@ -21,6 +21,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
     });
+    it('ends the attribution at a contrast after a closed quotation', () => {
+      assert.equal(outcome(volatile, "Ms Reid said 'we are fine' but it is a volatile relationship."), 'warning');
+      assert.equal(outcome(volatile, 'Ms Reid said it was fine but also a volatile relationship.'), 'hint:attributed-speech');
+    });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
       assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);
@@ -34,6 +38,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
+    it('a verb negation does not carry over "and" into a new verb group', () => {
+      assert.equal(outcome(ftp, 'Mum has not been protective and continues to fail to protect them.'), 'warning');
+      assert.equal(outcome(ftp, 'There is no evidence that Dad hit her and Mum failed to protect them.'), 'negation');
+    });
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });
 

@@ -134,13 +134,22 @@ const NEGATING_PHRASES: string[][] = [
   ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
   ['rejected'], ['unfair', 'to'], ['not', 'accurate'], ['cannot', 'be', 'described'], ['mistaken'], ['misleading'],
 ];
+const PREDICATE_START = new Set([
+  'continues', 'continued', 'continue', 'remains', 'remained', 'keeps', 'kept', 'has', 'have', 'had', 'is', 'was',
+  'are', 'were', 'still', 'also', 'then', 'now', 'again', 'repeatedly', 'regularly', 'often', 'always',
+]);
 const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
 
 /** True when a negator governs the match: within `window` tokens before it, in the same clause. */
 export function isNegated(tokens: Token[], at: number, window = 9): boolean {
+  // "has not been protective and continues to minimise": a verb negation does not carry over
+  // "and" into a new verb group ("no evidence that X and Y" still negates both)
+  let newPredicate = false;
   for (let i = at - 1, seen = 0; i >= 0 && seen < window; i--, seen++) {
     const t = tokens[i];
     if (NEGATION_BARRIER.has(t.norm) && !(t.norm === ',' && seen <= 1)) return false;
+    if (t.norm === 'and' && PREDICATE_START.has(tokens[i + 1]?.norm ?? '')) newPredicate = true;
+    if (newPredicate && (t.norm === 'not' || t.norm === 'never')) return false;
     if (NEGATORS.has(t.norm)) {
       // "not only", "no longer" and "not just" do not negate what follows
       const nx = tokens[i + 1]?.norm;
@@ -175,6 +184,12 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   for (let i = at - 1; i >= 0; i--) {
     const t = tokens[i];
     if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
+    // "Ms Reid said 'I'm fine' but she remains ...": the quotation was the speech; what follows
+    // a contrast after it is the writer's own voice
+    if (CONTRAST.has(t.norm) && !t.quoted) {
+      const before = tokens[i - 1]?.norm === ',' ? tokens[i - 2] : tokens[i - 1];
+      if (before && before.quoted) return false;
+    }
     if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
@@ -189,6 +204,8 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   }
   return false;
 }
+
+const CONTRAST = new Set(['but', 'however', 'although', 'though', 'whereas', 'yet']);
 
 function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
   const refs = roles.get(i);
