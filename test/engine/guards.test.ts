@@ -24,6 +24,7 @@ describe('guards', () => {
     it('ends the attribution at a contrast after a closed quotation', () => {
       assert.equal(outcome(volatile, "Ms Reid said 'we are fine' but it is a volatile relationship."), 'warning');
       assert.equal(outcome(volatile, 'Ms Reid said it was fine but also a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, "Kai said 'they shout a lot' - it is a volatile relationship."), 'warning');
     });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
@@ -65,6 +66,7 @@ describe('guards', () => {
       assert.equal(outcome(keeps, 'Ms Reid remains in denial.'), 'warning');
       assert.equal(outcome(keeps, 'Mr Kerr remains in denial.'), 'subject');
       assert.equal(outcome(keeps, 'Staff kept letting him in.'), 'subject');
+      assert.equal(outcome(keeps, 'Mum needs to stop letting him in.'), 'warning');
     });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';

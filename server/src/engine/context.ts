@@ -44,7 +44,7 @@ function isAux(tokens: Token[], i: number): boolean {
   if (COPULAR.has(t.norm)) return true;
   return false;
 }
-const ASPECTUAL = new Set(['keep', 'keeps', 'kept', 'keeping', 'carry', 'carries', 'carried', 'persist', 'persists', 'persisted']);
+const ASPECTUAL = new Set(['keep', 'keeps', 'kept', 'keeping', 'carry', 'carries', 'carried', 'persist', 'persists', 'persisted', 'stop', 'stops', 'stopped', 'start', 'starts', 'started', 'begin', 'begins', 'began']);
 const COPULAR = new Set(['remain', 'remains', 'remained', 'become', 'becomes', 'became']);
 
 /** The role at the end of a noun phrase ending at token j (inclusive), using the role index. */
@@ -205,7 +205,7 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   return false;
 }
 
-const CONTRAST = new Set(['but', 'however', 'although', 'though', 'whereas', 'yet']);
+const CONTRAST = new Set(['but', 'however', 'although', 'though', 'whereas', 'yet', '-', '–', '—']);
 
 function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
   const refs = roles.get(i);
