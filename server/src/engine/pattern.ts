@@ -344,6 +344,7 @@ function compute(node: PNode, pos: number, env: MatchEnv, memo: Map<PNode, Map<n
   }
 }
 
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr']);
 const NOT_NAMES = new Set([
   'the', 'a', 'an', 'i', 'he', 'she', 'they', 'we', 'it', 'this', 'that', 'there', 'mum', 'dad', 'mother', 'father',
   'police', 'school', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january',
@@ -356,6 +357,9 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'num': return t.kind === TokenKind.Number;
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
-    case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'name':
+      // anonymised records: "Mr A", "Ms B" (a single capital after a title is a name, not the article)
+      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
   }
 }
