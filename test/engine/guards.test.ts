@@ -89,6 +89,12 @@ describe('guards', () => {
   });
 
   describe('domestic-abuse context', () => {
+    it('counts an abuse word in the pattern around the underlined trigger', () => {
+      const only = rulesFromYaml(rule('t-only', ['violence was < only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(only, 'The violence was only towards her.'), 'warning');
+      const bare = rulesFromYaml(rule('t-only2', ['< only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(bare, 'It was only towards her.'), 'no-abuse-context');
+    });
     it('does not fire without one', () => assert.equal(outcome(argument, 'There was an argument in the playground between two pupils.'), 'no-abuse-context'));
     it('fires with one in the sentence or paragraph', () => {
       assert.equal(outcome(argument, 'Police attended after an argument.'), 'warning');

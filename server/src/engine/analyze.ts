@@ -176,7 +176,7 @@ export class Analyzer {
       const subj = subjectOf(toks, p.env.roles, m.start);
       if (!rule.subject.includes(subj.role as SubjectRole)) return 'subject';
     }
-    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
+    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
     if (g.quoted && this.options.quotedSpeech !== 'report') {
       let quoted = false;
