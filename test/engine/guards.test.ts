@@ -42,6 +42,8 @@ describe('guards', () => {
     it('a verb negation does not carry over "and" into a new verb group', () => {
       assert.equal(outcome(ftp, 'Mum has not been protective and continues to fail to protect them.'), 'warning');
       assert.equal(outcome(ftp, 'There is no evidence that Dad hit her and Mum failed to protect them.'), 'negation');
+      assert.equal(outcome(ftp, "Mum wasn't at home that night and could fail to protect them."), 'warning');
+      assert.equal(outcome(ftp, 'Mum is not well, therefore failed to protect them.'), 'warning');
     });
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });

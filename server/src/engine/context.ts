@@ -137,8 +137,9 @@ const NEGATING_PHRASES: string[][] = [
 const PREDICATE_START = new Set([
   'continues', 'continued', 'continue', 'remains', 'remained', 'keeps', 'kept', 'has', 'have', 'had', 'is', 'was',
   'are', 'were', 'still', 'also', 'then', 'now', 'again', 'repeatedly', 'regularly', 'often', 'always',
+  'could', 'can', 'would', 'will', 'should', 'did', 'does', 'do', 'must', 'may', 'might',
 ]);
-const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
+const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then', 'therefore', 'thus', 'hence']);
 
 /** True when a negator governs the match: within `window` tokens before it, in the same clause. */
 export function isNegated(tokens: Token[], at: number, window = 9): boolean {
