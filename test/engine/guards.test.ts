@@ -22,6 +22,11 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
     });
+    it('ends the attribution at a contrast after a closed quotation', () => {
+      assert.equal(outcome(volatile, "Ms Reid said 'we are fine' but it is a volatile relationship."), 'warning');
+      assert.equal(outcome(volatile, 'Ms Reid said it was fine but also a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, "Kai said 'they shout a lot' - it is a volatile relationship."), 'warning');
+    });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
       assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);
@@ -35,6 +40,12 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
+    it('a verb negation does not carry over "and" into a new verb group', () => {
+      assert.equal(outcome(ftp, 'Mum has not been protective and continues to fail to protect them.'), 'warning');
+      assert.equal(outcome(ftp, 'There is no evidence that Dad hit her and Mum failed to protect them.'), 'negation');
+      assert.equal(outcome(ftp, "Mum wasn't at home that night and could fail to protect them."), 'warning');
+      assert.equal(outcome(ftp, 'Mum is not well, therefore failed to protect them.'), 'warning');
+    });
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });
 
@@ -52,6 +63,14 @@ describe('guards', () => {
         assert.match(outcome(rulesFromYaml(rule('t-ftp2', ['< (fail~|failure) to protect >'], 'subject: survivor')), t), /warning/, t);
       }
     });
+    it('walks back over "keeps ...ing" and "remains" to the subject', () => {
+      const keeps = rulesFromYaml(rule('t-keeps', ['< (letting | let) him (in | back) >', '< in denial >'], 'subject: survivor'));
+      assert.equal(outcome(keeps, 'Mum keeps letting him back.'), 'warning');
+      assert.equal(outcome(keeps, 'Ms Reid remains in denial.'), 'warning');
+      assert.equal(outcome(keeps, 'Mr Kerr remains in denial.'), 'subject');
+      assert.equal(outcome(keeps, 'Staff kept letting him in.'), 'subject');
+      assert.equal(outcome(keeps, 'Mum needs to stop letting him in.'), 'warning');
+    });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
       const r = analyze(ftp, text);
@@ -61,6 +80,9 @@ describe('guards', () => {
 
   describe('sentences that are not narrative', () => {
     it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
+    it('does not treat a case conference as writing about the language', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect the children, as discussed at the case conference.'), 'warning');
+    });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
@@ -70,6 +92,12 @@ describe('guards', () => {
   });
 
   describe('domestic-abuse context', () => {
+    it('counts an abuse word in the pattern around the underlined trigger', () => {
+      const only = rulesFromYaml(rule('t-only', ['violence was < only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(only, 'The violence was only towards her.'), 'warning');
+      const bare = rulesFromYaml(rule('t-only2', ['< only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(bare, 'It was only towards her.'), 'no-abuse-context');
+    });
     it('does not fire without one', () => assert.equal(outcome(argument, 'There was an argument in the playground between two pupils.'), 'no-abuse-context'));
     it('fires with one in the sentence or paragraph', () => {
       assert.equal(outcome(argument, 'Police attended after an argument.'), 'warning');

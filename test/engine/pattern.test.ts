@@ -24,6 +24,15 @@ describe('pattern language', () => {
     assert.ok(inflect('control').includes('controlled'));
     assert.ok(inflect('prioritise').includes('prioritised'));
   });
+  it('%name takes a single capital after a title (anonymised "Mr A") but not the article', () => {
+    assert.deepEqual(matches('mr %name', 'Mr A was hostile.'), ['Mr A']);
+    assert.deepEqual(matches('was %name', 'It was A good day.'), []);
+  });
+  it("a standalone 's or 'd is the token the text splits off", () => {
+    assert.deepEqual(matches("x 's care", "about x's care"), ["x's care"]);
+    assert.deepEqual(matches("he 'd had", "he'd had a drink"), ["he'd had"]);
+    assert.deepEqual(matches("did n't", "she didn't"), ["didn't"]);
+  });
   it('matches UK and US spellings with one word', () => {
     assert.equal(matches('controlling behaviour', 'his controlling behavior').length, 1);
     assert.equal(matches('prioritise~', 'she prioritized him').length, 1);

@@ -198,13 +198,13 @@ export class Analyzer {
     if (g.negation && isNegated(toks, m.start)) return 'negation';
     if (rule.subject) {
       let role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
-      if (role === 'unknown' || role === 'thing') {
+      if (role === 'unknown') {
         // the cheap walk-back found no person: ask the parser for the clause's subject
         role = grammaticalSubjectRole(p, m.start) ?? role;
       }
       if (!rule.subject.includes(role)) return 'subject';
     }
-    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
+    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
     if (g.quoted && this.options.quotedSpeech !== 'report') {
       let quoted = false;

@@ -28,6 +28,7 @@ const SUBORDINATOR = new Set([
   'before', 'until', 'as', 'where', 'whereas', 'once', 'so', 'but', 'and', 'or', 'which', 'who', 'whom',
 ]);
 const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
+const COMMON_CAPS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'their', 'its', 'our', 'my', 'your', 'some', 'any', 'all', 'both', 'each', 'every', 'no', 'such']);
 const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
 
 function isAux(tokens: Token[], i: number): boolean {
@@ -38,8 +39,14 @@ function isAux(tokens: Token[], i: number): boolean {
   // "continues to", "appears to", "has yet to": the catenative verb and its "to"
   if (t.norm === 'to' && i > 0 && (CATENATIVE.has(tokens[i - 1].norm) || tokens[i - 1].norm === 'yet')) return true;
   if (CATENATIVE.has(t.norm) && tokens[i + 1]?.norm === 'to') return true;
+  // "keeps letting him in", "kept putting him first": an aspectual verb before an -ing verb
+  if (ASPECTUAL.has(t.norm) && /ing$/.test(tokens[i + 1]?.norm ?? '')) return true;
+  // "remains in denial", "remained hostile": a copula like "is"
+  if (COPULAR.has(t.norm)) return true;
   return false;
 }
+const ASPECTUAL = new Set(['keep', 'keeps', 'kept', 'keeping', 'carry', 'carries', 'carried', 'persist', 'persists', 'persisted', 'stop', 'stops', 'stopped', 'start', 'starts', 'started', 'begin', 'begins', 'began']);
+const COPULAR = new Set(['remain', 'remains', 'remained', 'become', 'becomes', 'became']);
 
 /** The role at the end of a noun phrase ending at token j (inclusive), using the role index. */
 function roleEndingAt(roles: RoleIndex, j: number): { role: RoleName; start: number } | undefined {
@@ -99,7 +106,9 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
       if (owner) return { role: owner.role, index: k };
     }
   }
-  if (t.cap) return { role: 'unknown', index: j };
+  // a capitalised word we cannot place is probably a person (an unlisted name); a capitalised
+  // determiner or common word at the start of a sentence is not
+  if (t.cap && !COMMON_CAPS.has(t.norm)) return { role: 'unknown', index: j };
   return { role: 'thing', index: j };
 }
 
@@ -128,13 +137,23 @@ const NEGATING_PHRASES: string[][] = [
   ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
   ['rejected'], ['unfair', 'to'], ['not', 'accurate'], ['cannot', 'be', 'described'], ['mistaken'], ['misleading'],
 ];
-const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
+const PREDICATE_START = new Set([
+  'continues', 'continued', 'continue', 'remains', 'remained', 'keeps', 'kept', 'has', 'have', 'had', 'is', 'was',
+  'are', 'were', 'still', 'also', 'then', 'now', 'again', 'repeatedly', 'regularly', 'often', 'always',
+  'could', 'can', 'would', 'will', 'should', 'did', 'does', 'do', 'must', 'may', 'might',
+]);
+const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then', 'therefore', 'thus', 'hence']);
 
 /** True when a negator governs the match: within `window` tokens before it, in the same clause. */
 export function isNegated(tokens: Token[], at: number, window = 9): boolean {
+  // "has not been protective and continues to minimise": a verb negation does not carry over
+  // "and" into a new verb group ("no evidence that X and Y" still negates both)
+  let newPredicate = false;
   for (let i = at - 1, seen = 0; i >= 0 && seen < window; i--, seen++) {
     const t = tokens[i];
     if (NEGATION_BARRIER.has(t.norm) && !(t.norm === ',' && seen <= 1)) return false;
+    if (t.norm === 'and' && PREDICATE_START.has(tokens[i + 1]?.norm ?? '')) newPredicate = true;
+    if (newPredicate && (t.norm === 'not' || t.norm === 'never')) return false;
     if (NEGATORS.has(t.norm)) {
       // "not only", "no longer" and "not just" do not negate what follows
       const nx = tokens[i + 1]?.norm;
@@ -169,6 +188,12 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   for (let i = at - 1; i >= 0; i--) {
     const t = tokens[i];
     if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
+    // "Ms Reid said 'I'm fine' but she remains ...": the quotation was the speech; what follows
+    // a contrast after it is the writer's own voice
+    if (CONTRAST.has(t.norm) && !t.quoted) {
+      const before = tokens[i - 1]?.norm === ',' ? tokens[i - 2] : tokens[i - 1];
+      if (before && before.quoted) return false;
+    }
     if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
@@ -184,6 +209,8 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   return false;
 }
 
+const CONTRAST = new Set(['but', 'however', 'although', 'though', 'whereas', 'yet', '-', '–', '—']);
+
 function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
   const refs = roles.get(i);
   if (!refs || refs.length === 0) return 'unknown';
@@ -196,7 +223,7 @@ function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
 const META = new Set([
   'approach', 'discourse', 'framing', 'frame', 'framed', 'language', 'terminology', 'term', 'terms', 'wording', 'phrase',
   'phrases', 'phrasing', 'paradigm', 'concept', 'narrative', 'narratives', 'training', 'trainer', 'workshop', 'keynote',
-  'conference', 'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
+  'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
   'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
   'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
 ]);

@@ -15,7 +15,7 @@
 // cannot make matching super-linear in the size of the text.
 
 import { inflect } from './morphology';
-import { normWord, tokenize, Token, TokenKind } from './text';
+import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -179,6 +179,10 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
+  // a contraction or possessive written on its own ("@survivor 's", "did n't") is the token the text splits off
+  const tail = word.toLowerCase().replace(/’/g, "'");
+  if (!lemma && tail in CONTRACTION_TAILS) return { t: 'lit', w: [CONTRACTION_TAILS[tail]] };
+  if (!lemma && tail === "n't") return { t: 'lit', w: ['not'] };
   const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));
@@ -418,6 +422,7 @@ function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
   }
 }
 
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr']);
 const NOT_NAMES = new Set([
   'the', 'a', 'an', 'i', 'he', 'she', 'they', 'we', 'it', 'this', 'that', 'there', 'mum', 'dad', 'mother', 'father',
   'police', 'school', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january',
@@ -430,7 +435,10 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'num': return t.kind === TokenKind.Number;
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
-    case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'name':
+      // anonymised records: "Mr A", "Ms B" (a single capital after a title is a name, not the article)
+      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
     case 'quoted': return t.quoted;
   }
 }
