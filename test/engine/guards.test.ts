@@ -21,6 +21,11 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
     });
+    it('does not treat "had words" or "police called to" as attributed speech', () => {
+      assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Police called to the flat about a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Mr Kerr called it a volatile relationship.'), 'hint:attributed-speech');
+    });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
       assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);
@@ -60,6 +65,17 @@ describe('guards', () => {
 
   describe('sentences that are not narrative', () => {
     it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
+    it('does not treat "had words" or "words of advice" as writing about the language', () => {
+      assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Police gave words of advice about the volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, "The words 'volatile relationship' hide who is doing what."), 'meta-language');
+    });
+    it('does not treat case-work senses of "conference", "term" and "guidance" as writing about the language', () => {
+      assert.equal(outcome(volatile, 'A volatile relationship was discussed at the case conference.'), 'warning');
+      assert.equal(outcome(volatile, 'The volatile relationship has affected Kai this term.'), 'warning');
+      assert.equal(outcome(volatile, 'Her guidance teacher knows about the volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, "The term 'volatile relationship' hides who is doing what."), 'meta-language');
+    });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));

@@ -173,7 +173,7 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
     }
-    if (SAY_VERBS.has(t.norm)) {
+    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i)) {
       const subj = subjectOf(tokens, roles, i);
       if (subj.role === 'survivor' || subj.role === 'perpetrator' || subj.role === 'child' || subj.role === 'person' || subj.role === 'unknown') return true;
       // "in her words", "his account is that"
@@ -202,11 +202,47 @@ const META = new Set([
 ]);
 const META_PHRASES: string[][] = [['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from']];
 
+/** Idioms in which "word(s)" is not about language: "had words", "words of advice", "in other words". */
+function isWordsIdiom(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  if (n !== 'words' && n !== 'word') return false;
+  const prev = tokens[i - 1]?.norm;
+  const next = tokens[i + 1]?.norm;
+  if (next === 'of' && ['advice', 'warning', 'caution', 'encouragement', 'comfort', 'support'].includes(tokens[i + 2]?.norm ?? '')) return true;
+  if (n === 'words' && prev !== undefined && ['had', 'have', 'has', 'having', 'exchanged', 'exchange', 'exchanging', 'other'].includes(prev)) return true;
+  return false;
+}
+
+/** "called to the address", "called police", "called 999": summoning help, not speech. */
+function isCalledOut(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  if (n !== 'called' && n !== 'calls') return false;
+  const next = tokens[i + 1]?.norm;
+  return next !== undefined && ['to', 'out', 'for', 'police', 'the', '999', '911', '000', '101', 'an', 'ambulance', 'round', 'back', 'in', 'at', 'by', 'off', 'me', 'us'].includes(next);
+}
+
+/** Case-work senses of words that are otherwise markers of writing about language. */
+function isCaseWorkSense(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  const prev = tokens[i - 1]?.norm ?? '';
+  const next = tokens[i + 1]?.norm ?? '';
+  if (isWordsIdiom(tokens, i)) return true;
+  // "case conference", "child protection conference", "review conference"
+  if (n === 'conference') return ['case', 'protection', 'review', 'initial', 'planning', 'strategy', 'cp', 'group', 'pre', 'birth', 'transfer', 'child', "child's"].includes(prev);
+  // a school term, not "the term 'x'"
+  if (n === 'term') return ['school', 'summer', 'autumn', 'spring', 'winter', 'first', 'second', 'third', 'last', 'next', 'this', 'each', 'every', 'per', 'mid', 'half', 'long', 'short'].includes(prev);
+  // a guidance teacher (Scottish schools)
+  if (n === 'guidance') return ['teacher', 'teachers', 'staff', 'department', 'base', 'team', 'worker'].includes(next);
+  // "supervision order", "under supervision"
+  if (n === 'supervision') return prev === 'under' || ['order', 'orders', 'requirement', 'requirements'].includes(next);
+  return false;
+}
+
 /** Writing about the words or the concept rather than about the family. */
 export function isMetaLanguage(tokens: Token[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const n = tokens[i].norm;
-    if (META.has(n)) return true;
+    if (META.has(n) && !isCaseWorkSense(tokens, i)) return true;
     for (const ph of META_PHRASES) if (ph.every((w, k) => tokens[i + k]?.norm === w)) return true;
   }
   return false;
