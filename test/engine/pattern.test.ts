@@ -34,6 +34,10 @@ describe('pattern language', () => {
     assert.deepEqual(matches('allowed *2 back', 'she allowed Mr Kerr back'), ['allowed Mr Kerr back']);
     assert.deepEqual(matches('allowed *2 back', 'she allowed the very angry man back'), []);
   });
+  it("a lone 's is the possessive token", () => {
+    assert.deepEqual(matches("(mum|dad) 's dv", "Mum's DV is the concern"), ["Mum's DV"]);
+    assert.deepEqual(matches("mum ’s dv", "Mum’s DV is the concern"), ["Mum’s DV"]);
+  });
   it('a gap never crosses a semicolon', () => {
     assert.deepEqual(matches('allowed *3 back', 'she allowed it; he came back'), []);
   });

@@ -179,7 +179,8 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
-  const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
+  // a lone possessive "'s" is the token text produces for "Mum's" ("mum 's"), so "@survivor 's" works
+  const toks = /^['’]s$/.test(word) ? [{ text: "'s", norm: "'s", kind: TokenKind.Word }] : tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));
   if (lemma) {
