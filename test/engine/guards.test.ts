@@ -105,6 +105,11 @@ describe('guards', () => {
       assert.equal(outcome(rs, 'Mum was assaulted by Mr Kerr on Saturday.'), 'agent-named');
       assert.equal(outcome(rs, 'Mum was assaulted on Saturday. Mr Kerr was arrested.'), 'agent-named');
     });
+    it('agent: absent does not take a professional after "by" for the person who acted', () => {
+      const rs = rulesFromYaml(rule('t-pas2', ['< was assaulted >'], 'agent: absent'));
+      assert.equal(outcome(rs, 'Mum was assaulted and was seen by the GP on Monday.'), 'warning');
+      assert.equal(outcome(rs, 'Mum was assaulted and was seen by the GP. Mr Kerr was arrested.'), 'agent-named');
+    });
   });
 
   describe('severity and suggestions', () => {
