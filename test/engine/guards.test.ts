@@ -70,11 +70,12 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Police gave words of advice about the volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, "The words 'volatile relationship' hide who is doing what."), 'meta-language');
     });
-    it('does not treat case-work senses of "conference", "term" and "guidance" as writing about the language', () => {
+    it('does not treat case-work senses of "conference", "term", "guidance" and "frame" as writing about the language', () => {
       assert.equal(outcome(volatile, 'A volatile relationship was discussed at the case conference.'), 'warning');
       assert.equal(outcome(volatile, 'The volatile relationship has affected Kai this term.'), 'warning');
       assert.equal(outcome(volatile, 'Her guidance teacher knows about the volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, "The term 'volatile relationship' hides who is doing what."), 'meta-language');
+      assert.equal(outcome(volatile, 'She hit the door frame during the volatile relationship.'), 'warning');
     });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
     it('suppresses risk-tool outputs and form labels', () => {

@@ -229,6 +229,8 @@ function isCaseWorkSense(tokens: Token[], i: number): boolean {
   if (isWordsIdiom(tokens, i)) return true;
   // "case conference", "child protection conference", "review conference"
   if (n === 'conference') return ['case', 'protection', 'review', 'initial', 'planning', 'strategy', 'cp', 'group', 'pre', 'birth', 'transfer', 'child', "child's"].includes(prev);
+  // a door frame or a time frame, not framing
+  if (n === 'frame') return ['door', 'window', 'bed', 'picture', 'photo', 'climbing', 'walking', 'zimmer', 'time', 'metal', 'wooden', 'cot'].includes(prev);
   // a school term, not "the term 'x'"
   if (n === 'term') return ['school', 'summer', 'autumn', 'spring', 'winter', 'first', 'second', 'third', 'last', 'next', 'this', 'each', 'every', 'per', 'mid', 'half', 'long', 'short'].includes(prev);
   // a guidance teacher (Scottish schools)
