@@ -173,7 +173,7 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
     }
-    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i)) {
+    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i) && !isShoutedAt(tokens, i, at)) {
       const subj = subjectOf(tokens, roles, i);
       if (subj.role === 'survivor' || subj.role === 'perpetrator' || subj.role === 'child' || subj.role === 'person' || subj.role === 'unknown') return true;
       // "in her words", "his account is that"
@@ -219,6 +219,13 @@ function isCalledOut(tokens: Token[], i: number): boolean {
   if (n !== 'called' && n !== 'calls') return false;
   const next = tokens[i + 1]?.norm;
   return next !== undefined && ['to', 'out', 'for', 'police', 'the', '999', '911', '000', '101', 'an', 'ambulance', 'round', 'back', 'in', 'at', 'by', 'off', 'me', 'us'].includes(next);
+}
+
+/** "He shouted at her" is behaviour; it reports speech only when "that" or a quotation follows before the match. */
+function isShoutedAt(tokens: Token[], i: number, at: number): boolean {
+  if (!['shouted', 'screamed', 'shouts', 'screams'].includes(tokens[i].norm) || tokens[i + 1]?.norm !== 'at') return false;
+  for (let k = i + 2; k < at; k++) if (tokens[k].norm === 'that' || tokens[k].quoted) return false;
+  return !tokens[at]?.quoted;
 }
 
 /** Case-work senses of words that are otherwise markers of writing about language. */
