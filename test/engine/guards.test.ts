@@ -80,6 +80,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'She hit the door frame during the volatile relationship.'), 'warning');
     });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
+    it('counts "bail conditions" as one legal term, so narrative about bail is not a citation', () => {
+      assert.equal(outcome(volatile, 'The volatile relationship has calmed since the bail conditions were imposed.'), 'warning');
+      assert.equal(outcome(volatile, 'Bail conditions per the order: no contact; volatile relationship noted.'), 'legal-citation');
+    });
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
       assert.equal(outcome(rs, 'DASH: standard risk.'), 'risk-tool-output');
