@@ -347,12 +347,17 @@ const NOT_NAMES = new Set([
   'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'adult', 'child', 'baby', 'sibling', 'mother', 'father', 'person', 'male', 'female']);
+
 function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean {
   switch (p) {
     case 'word': return t.kind === TokenKind.Word;
     case 'num': return t.kind === TokenKind.Number;
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
-    case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'name':
+      // anonymised reports write "Ms A", "Mr B", "Adult A": a single capital after a title is a name
+      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
   }
 }
