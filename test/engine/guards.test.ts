@@ -21,12 +21,14 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
     });
-    it('does not treat "had words", "police called to" or "shouted at her" as attributed speech', () => {
+    it('does not treat "had words", "police called to", "shouted at her" or "was told" as attributed speech', () => {
       assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, 'Police called to the flat about a volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, 'Mr Kerr called it a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'He shouted at her during the volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, 'He shouted at her that it was a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'Mum and Dad were both told the volatile relationship is a concern.'), 'warning');
+      assert.equal(outcome(volatile, 'Mum told us the volatile relationship is over.'), 'hint:attributed-speech');
     });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {

@@ -173,7 +173,7 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
     }
-    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i) && !isShoutedAt(tokens, i, at)) {
+    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i) && !isShoutedAt(tokens, i, at) && !isPassiveSay(tokens, i)) {
       const subj = subjectOf(tokens, roles, i);
       if (subj.role === 'survivor' || subj.role === 'perpetrator' || subj.role === 'child' || subj.role === 'person' || subj.role === 'unknown') return true;
       // "in her words", "his account is that"
@@ -219,6 +219,13 @@ function isCalledOut(tokens: Token[], i: number): boolean {
   if (n !== 'called' && n !== 'calls') return false;
   const next = tokens[i + 1]?.norm;
   return next !== undefined && ['to', 'out', 'for', 'police', 'the', '999', '911', '000', '101', 'an', 'ambulance', 'round', 'back', 'in', 'at', 'by', 'off', 'me', 'us'].includes(next);
+}
+
+/** "Mum was told to ...", "Dad was asked": in the passive the subject is the one spoken to, not the speaker. */
+function isPassiveSay(tokens: Token[], i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (tokens[k].norm.endsWith('ly') && tokens[k].norm.length > 4 || ['both', 'all', 'also', 'then', 'again', 'already'].includes(tokens[k].norm))) k--;
+  return k >= 0 && ['was', 'were', 'been', 'being', 'is', 'are', 'be', 'get', 'got', 'gets'].includes(tokens[k].norm);
 }
 
 /** "He shouted at her" is behaviour; it reports speech only when "that" or a quotation follows before the match. */
