@@ -20,6 +20,9 @@ describe('guards', () => {
     it('downgrades speech attributed to a family member', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, according to Ms Reid.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, Mr Kerr says.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, according to the police log.'), 'warning');
     });
     it('does not treat "had words", "police called to", "shouted at her" or "was told" as attributed speech', () => {
       assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');

@@ -183,7 +183,7 @@ export class Analyzer {
       for (let i = m.coreStart; i < m.coreEnd && !quoted; i++) quoted = toks[i].quoted;
       if (quoted) return 'quoted-speech';
     }
-    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start)) return 'attributed-speech';
+    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start, m.coreEnd)) return 'attributed-speech';
     return undefined;
   }
 

@@ -165,7 +165,8 @@ const SAY_VERBS = new Set([
 ]);
 
 /** True when the match at token `at` is inside speech attributed to someone other than the writer. */
-export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boolean {
+export function isAttributed(tokens: Token[], roles: RoleIndex, at: number, end?: number): boolean {
+  if (end !== undefined && isAttributedAfter(tokens, roles, end)) return true;
   for (let i = at - 1; i >= 0; i--) {
     const t = tokens[i];
     if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
@@ -179,6 +180,25 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
       // "in her words", "his account is that"
       const prev = tokens[i - 1]?.norm;
       if (prev === 'her' || prev === 'his' || prev === 'their') return true;
+    }
+  }
+  return false;
+}
+
+const TRAILING_SAY = new Set(['said', 'says', 'told', 'tells', 'reports', 'reported', 'claims', 'claimed', 'insists', 'insisted', 'thinks', 'thought', 'believes', 'believed', 'feels', 'felt', 'explained', 'explains', 'added', 'adds', 'maintains', 'maintained']);
+const FAMILY_ROLES = new Set<SubjectRole>(['survivor', 'perpetrator', 'child', 'person']);
+
+/** A trailing attribution after the match, in the same clause run: "..., according to Mum" or "..., Mum says". */
+function isAttributedAfter(tokens: Token[], roles: RoleIndex, end: number): boolean {
+  for (let i = end; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.' || t.norm === ':')) return false;
+    if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') return FAMILY_ROLES.has(subjectAfter(roles, i + 2));
+    if (t.norm === ',') {
+      const refs = roles.get(i + 1);
+      if (!refs || refs.length === 0) continue;
+      const best = refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a));
+      if (FAMILY_ROLES.has(best.role) && TRAILING_SAY.has(tokens[i + 1 + best.len]?.norm ?? '')) return true;
     }
   }
   return false;
