@@ -46,6 +46,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
+    it('does not reach into a coordinated clause with its own subject', () => {
+      assert.equal(outcome(volatile, 'He has never hit her and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'There is no evidence of a volatile relationship and controlling behaviour.'), 'negation');
+    });
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });
 

@@ -130,11 +130,15 @@ const NEGATING_PHRASES: string[][] = [
 ];
 const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
 
+const NEW_CLAUSE_SUBJECT = new Set(['this', 'it', 'he', 'she', 'they', 'we', 'i', 'there']);
+
 /** True when a negator governs the match: within `window` tokens before it, in the same clause. */
 export function isNegated(tokens: Token[], at: number, window = 9): boolean {
   for (let i = at - 1, seen = 0; i >= 0 && seen < window; i--, seen++) {
     const t = tokens[i];
     if (NEGATION_BARRIER.has(t.norm) && !(t.norm === ',' && seen <= 1)) return false;
+    // "... never been violent before and this was out of character": a coordinated clause with its own subject
+    if ((t.norm === 'and' || t.norm === 'or') && i + 1 < at && NEW_CLAUSE_SUBJECT.has(tokens[i + 1].norm)) return false;
     if (NEGATORS.has(t.norm)) {
       // "not only", "no longer" and "not just" do not negate what follows
       const nx = tokens[i + 1]?.norm;
