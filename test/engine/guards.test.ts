@@ -88,6 +88,11 @@ describe('guards', () => {
       assert.equal(outcome(volatile, "The term 'volatile relationship' hides who is doing what."), 'meta-language');
       assert.equal(outcome(volatile, 'She hit the door frame during the volatile relationship.'), 'warning');
     });
+    it('suppresses practice-guide advice about wording', () => {
+      assert.equal(outcome(volatile, 'Avoid describing domestic abuse as a volatile relationship.'), 'meta-language');
+      assert.equal(outcome(volatile, 'Writing that the parents have a volatile relationship hides his pattern.'), 'meta-language');
+      assert.equal(outcome(volatile, 'Mum tries to avoid Dad; they have a volatile relationship.'), 'warning');
+    });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
     it('counts "bail conditions" as one legal term, so narrative about bail is not a citation', () => {
       assert.equal(outcome(volatile, 'The volatile relationship has calmed since the bail conditions were imposed.'), 'warning');

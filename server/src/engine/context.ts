@@ -224,7 +224,13 @@ const META = new Set([
   'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
   'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
 ]);
-const META_PHRASES: string[][] = [['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from']];
+const META_PHRASES: string[][] = [
+  ['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from'],
+  // practice-guide advice about wording: "avoid describing ... as", "instead of writing that ..."
+  ['avoid', 'describing'], ['avoid', 'using'], ['avoid', 'writing'], ['avoid', 'saying'], ['avoid', 'calling'], ['avoid', 'labelling'],
+  ['instead', 'of', 'writing'], ['instead', 'of', 'saying'], ['rather', 'than', 'writing'], ['rather', 'than', 'saying'],
+  ['writing', 'that'], ['describing', 'abuse', 'as'], ['describing', 'domestic', 'abuse', 'as'],
+];
 
 /** Idioms in which "word(s)" is not about language: "had words", "words of advice", "in other words". */
 function isWordsIdiom(tokens: Token[], i: number): boolean {
