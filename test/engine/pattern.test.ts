@@ -43,6 +43,14 @@ describe('pattern language', () => {
     assert.deepEqual(matches('allowed *2 back', 'she allowed Mr Kerr back'), ['allowed Mr Kerr back']);
     assert.deepEqual(matches('allowed *2 back', 'she allowed the very angry man back'), []);
   });
+  it("a lone 's is the possessive token", () => {
+    assert.deepEqual(matches("(mum|dad) 's dv", "Mum's DV is the concern"), ["Mum's DV"]);
+    assert.deepEqual(matches("mum ’s dv", "Mum’s DV is the concern"), ["Mum’s DV"]);
+  });
+  it('%name takes the single capitals of anonymised reports after a title, not the article', () => {
+    assert.deepEqual(matches('(mr|ms) %name', 'between Ms A and Mr B'), ['Ms A', 'Mr B']);
+    assert.deepEqual(matches('%name and', 'A neighbour and a friend'), []);
+  });
   it('a gap never crosses a semicolon', () => {
     assert.deepEqual(matches('allowed *3 back', 'she allowed it; he came back'), []);
   });

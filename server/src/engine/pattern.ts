@@ -422,12 +422,13 @@ function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
   }
 }
 
-const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr']);
 const NOT_NAMES = new Set([
   'the', 'a', 'an', 'i', 'he', 'she', 'they', 'we', 'it', 'this', 'that', 'there', 'mum', 'dad', 'mother', 'father',
   'police', 'school', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january',
   'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
+
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'adult', 'child', 'baby', 'sibling', 'mother', 'father', 'person', 'male', 'female']);
 
 function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean {
   switch (p) {
