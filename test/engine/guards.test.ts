@@ -61,6 +61,10 @@ describe('guards', () => {
   describe('sentences that are not narrative', () => {
     it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
+    it('counts a run of legal words as one term, so narrative with "bail conditions" is not a citation', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect them despite his bail conditions.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum failed to protect them; the petition and the order are attached.'), 'legal-citation');
+    });
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
       assert.equal(outcome(rs, 'DASH: standard risk.'), 'risk-tool-output');

@@ -223,9 +223,10 @@ const LEGAL_WORDS = new Set([
 /** A statute, petition, order, registration category or court finding reproduced as data. */
 export function isLegalCitation(tokens: Token[], raw: string): boolean {
   if (/§|\bs\.\s?\d|\bss?\s\d+\(|\(\w\)\(\d\)|\b(?:Act|Order|Regulations?)\s+(?:19|20)\d\d\b|\bWIC\b|\b\d+\(\w\)/.test(raw)) return true;
+  // a run of adjacent legal words is one term ("bail conditions", "registration category")
   let hits = 0;
-  for (const t of tokens) if (LEGAL_WORDS.has(t.norm)) hits++;
-  // one legal word is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
+  for (let i = 0; i < tokens.length; i++) if (LEGAL_WORDS.has(tokens[i].norm) && !(i > 0 && LEGAL_WORDS.has(tokens[i - 1].norm))) hits++;
+  // one legal term is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
   return hits >= 2 || /\b(?:as filed|verbatim|as worded|reads:|states:)/i.test(raw);
 }
 
