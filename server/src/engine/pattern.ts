@@ -179,6 +179,12 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
+  // a contraction tail written on its own ("mum 's", "@survivor 's", "'ve") is the token text splits off
+  const tail = /^['’](s|re|ve|ll|d|m)$/i.exec(word) ?? (/^n['’]t$/i.test(word) ? ['', 'not'] : null);
+  if (tail) {
+    if (lemma) throw new PatternError(`'~' cannot follow a contraction: ${raw}`, col);
+    return { t: 'lit', w: [tokenize(`x'${tail[1]}`).map((t) => t.norm)[1] ?? 'not'] };
+  }
   const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));
