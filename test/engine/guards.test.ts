@@ -51,6 +51,15 @@ describe('guards', () => {
         assert.match(outcome(rulesFromYaml(rule('t-ftp2', ['< (fail~|failure) to protect >'], 'subject: survivor')), t), /warning/, t);
       }
     });
+    it('finds the subject of a coordinated verb after a complementiser, not in the clause above it', () => {
+      assert.equal(outcome(ftp, 'SW view is that Mum lacks support and failed to protect them.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum said that Dad drinks and failed to protect them.'), 'subject');
+    });
+    it('gives a by-gerund the subject of the clause it modifies', () => {
+      const rs = rulesFromYaml(rule('t-let', ['< letting (him|dad) back >'], 'subject: survivor'));
+      assert.equal(outcome(rs, 'Mum has put Ruby at risk by letting Dad back into the house.'), 'warning');
+      assert.equal(outcome(rs, 'The police put Ruby at risk by letting him back into the house.'), 'subject');
+    });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
       const r = analyze(ftp, text);

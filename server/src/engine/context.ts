@@ -27,6 +27,10 @@ const SUBORDINATOR = new Set([
   'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'after',
   'before', 'until', 'as', 'where', 'whereas', 'once', 'so', 'but', 'and', 'or', 'which', 'who', 'whom',
 ]);
+/** Words that open a subordinate clause: the subject of a coordinated verb is found after them. */
+const CLAUSE_OPENER = new Set([
+  'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'whereas', 'until',
+]);
 const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
 const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
 
@@ -81,6 +85,8 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
   }
   if (t.norm === 'they') return { role: 'unknown', index: j };
   if (THING_PRONOUNS.has(t.norm)) return { role: 'thing', index: j };
+  // "... by letting him back": a by-gerund takes the subject of the clause it modifies
+  if ((t.norm === 'by' || t.norm === 'through') && /ing$/.test(tokens[at]?.norm ?? '')) return subjectBefore(tokens, roles, j);
   if (SUBORDINATOR.has(t.norm)) {
     // "... and failed to protect": the coordinated verb shares the subject of the clause before it
     if (t.norm === 'and' || t.norm === 'but' || t.norm === 'or') return subjectBefore(tokens, roles, j);
@@ -106,7 +112,8 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
 /** The first role mentioned in the clause that ends before token j (used for coordination and relatives). */
 function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: SubjectRole; index: number } {
   let k = j - 1;
-  while (k >= 0 && !(tokens[k].kind === TokenKind.Punct && (CLAUSE_BREAK.has(tokens[k].norm) || tokens[k].norm === '.'))) k--;
+  // back to the start of the clause: a clause break, or a complementiser that opens it ("SW view is that Mum ...")
+  while (k >= 0 && !(tokens[k].kind === TokenKind.Punct && (CLAUSE_BREAK.has(tokens[k].norm) || tokens[k].norm === '.')) && !CLAUSE_OPENER.has(tokens[k].norm)) k--;
   const from = k + 1;
   for (let i = from; i < j; i++) {
     const refs = roles.get(i);
