@@ -69,6 +69,11 @@ describe('guards', () => {
 
   describe('sentences that are not narrative', () => {
     it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
+    it('does not treat a case conference or a supervision record as writing about the language', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect them, as discussed after the conference.'), 'warning');
+      assert.equal(outcome(ftp, 'Supervision question: has Mum failed to protect them?'), 'warning');
+      assert.equal(outcome(ftp, 'At a conference, a speaker critiqued saying mothers failed to protect.'), 'meta-language');
+    });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
     it('counts a run of legal words as one term, so narrative with "bail conditions" is not a citation', () => {
       assert.equal(outcome(ftp, 'Mum failed to protect them despite his bail conditions.'), 'warning');

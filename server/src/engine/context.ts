@@ -203,11 +203,17 @@ function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
 const META = new Set([
   'approach', 'discourse', 'framing', 'frame', 'framed', 'language', 'terminology', 'term', 'terms', 'wording', 'phrase',
   'phrases', 'phrasing', 'paradigm', 'concept', 'narrative', 'narratives', 'training', 'trainer', 'workshop', 'keynote',
-  'conference', 'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
+  'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
   'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
-  'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
+  'words', 'word', 'template', 'templates', 'reflective', 'guidance', 'policy', 'handbook',
 ]);
-const META_PHRASES: string[][] = [['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from']];
+// "conference" and "supervision" are routine child-protection meetings ("after the conference", "Supervision
+// question: ..."), so only their event-about-ideas uses count
+const META_PHRASES: string[][] = [
+  ['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from'],
+  ['at', 'a', 'conference'], ['conference', 'paper'], ['conference', 'presentation'], ['conference', 'speaker'],
+  ['supervision', 'discussion', 'about'], ['reflective', 'supervision'],
+];
 
 /** Writing about the words or the concept rather than about the family. */
 export function isMetaLanguage(tokens: Token[]): boolean {
