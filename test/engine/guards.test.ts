@@ -59,6 +59,8 @@ describe('guards', () => {
       const rs = rulesFromYaml(rule('t-let', ['< letting (him|dad) back >'], 'subject: survivor'));
       assert.equal(outcome(rs, 'Mum has put Ruby at risk by letting Dad back into the house.'), 'warning');
       assert.equal(outcome(rs, 'The police put Ruby at risk by letting him back into the house.'), 'subject');
+      // an undeclared name the name list does not know is an unresolved person, not skipped over
+      assert.equal(outcome(rs, 'Kirsty has put the kids at risk by letting him back in.'), 'warning');
     });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';

@@ -31,6 +31,12 @@ const SUBORDINATOR = new Set([
 const CLAUSE_OPENER = new Set([
   'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'whereas', 'until',
 ]);
+/** Capitalised words that start a clause without being its subject. */
+const CLAUSE_START_WORDS = new Set([
+  'the', 'a', 'an', 'this', 'that', 'these', 'those', 'there', 'it', 'in', 'on', 'at', 'after', 'before', 'when', 'while',
+  'whilst', 'if', 'as', 'since', 'during', 'following', 'despite', 'although', 'however', 'by', 'yesterday', 'today',
+  'then', 'also', 'and', 'but', 'so', 'her', 'his', 'their', 'our', 'my', 'its', 'both', 'all', 'per', 'given',
+]);
 const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
 const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
 
@@ -117,6 +123,8 @@ function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: Su
   const from = k + 1;
   for (let i = from; i < j; i++) {
     const refs = roles.get(i);
+    // a name the note does not declare and the name list does not know ("Kirsty continues to ... by letting")
+    if (i === from && !refs && tokens[i].cap && tokens[i].kind === TokenKind.Word && !CLAUSE_START_WORDS.has(tokens[i].norm)) return { role: 'unknown', index: i };
     if (refs && refs.length > 0) {
       const best = refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a));
       return { role: best.role, index: i };
