@@ -21,6 +21,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
     });
+    it('returns to the writer\'s voice after a quotation closed by a dash', () => {
+      assert.equal(outcome(ftp, "Kai said 'Dad hits Mum' - Mum failed to protect them."), 'warning');
+      assert.equal(outcome(ftp, "Kai said Mum failed to protect them."), 'hint:attributed-speech');
+    });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
       assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);

@@ -184,6 +184,8 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boo
   for (let i = at - 1; i >= 0; i--) {
     const t = tokens[i];
     if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
+    // a dash after a closed quotation returns to the writer's voice: "Kai said '...' - Mum needs to ..."
+    if (t.kind === TokenKind.Punct && (t.norm === '-' || t.norm === '—' || t.norm === '–') && i > 0 && tokens[i - 1].quoted && !t.quoted) return false;
     if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
