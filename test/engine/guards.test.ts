@@ -37,6 +37,12 @@ describe('guards', () => {
       assert.equal(outcome(ftp, 'There is no evidence that Mum failed to protect the children.'), 'negation');
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
+    it('suppresses a claim the sentence goes on to rebut', () => {
+      assert.equal(outcome(ftp, 'The claim that Mum failed to protect the children is not accurate.'), 'negation');
+      assert.equal(outcome(ftp, 'The view that she failed to protect them is unfounded.'), 'negation');
+      assert.equal(outcome(ftp, 'The claim that Mum failed to protect the children is substantiated.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum failed to protect the children, which is wrong of her.'), 'warning');
+    });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });

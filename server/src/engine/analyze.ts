@@ -4,7 +4,7 @@
 // the people in the note (roles), which are part of the memo key.
 
 import {
-  isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
+  isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRebutted, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
 import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
@@ -171,7 +171,7 @@ export class Analyzer {
     if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p.env).length > 0)) return 'requires';
     if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
     if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
-    if (g.negation && isNegated(toks, m.start)) return 'negation';
+    if (g.negation && (isNegated(toks, m.start) || isRebutted(toks, m.start, m.end))) return 'negation';
     if (rule.subject) {
       const subj = subjectOf(toks, p.env.roles, m.start);
       if (!rule.subject.includes(subj.role as SubjectRole)) return 'subject';

@@ -166,6 +166,36 @@ export function isNegated(tokens: Token[], at: number, window = 9): boolean {
   return false;
 }
 
+const CLAIM_NOUNS = new Set([
+  'claim', 'suggestion', 'view', 'idea', 'notion', 'assertion', 'belief', 'allegation', 'assumption', 'impression', 'statement',
+  'perception', 'argument',
+]);
+const REBUTTALS: string[][] = [
+  ['not', 'accurate'], ['not', 'true'], ['not', 'correct'], ['not', 'fair'], ['not', 'supported'], ['not', 'borne', 'out'],
+  ['not', 'the', 'case'], ['not', 'justified'], ['inaccurate'], ['untrue'], ['unfounded'], ['wrong'], ['incorrect'], ['misleading'],
+  ['mistaken'], ['unfair'], ['unsupported'], ['false'],
+];
+
+/**
+ * True when the match sits in a "the claim that ..." clause that the sentence then rebuts:
+ * "The claim that Mum keeps going back to him is not accurate."
+ */
+export function isRebutted(tokens: Token[], start: number, end: number): boolean {
+  let claim = false;
+  for (let i = start - 1, seen = 0; i > 0 && seen < 12; i--, seen++) {
+    if (NEGATION_BARRIER.has(tokens[i].norm) && tokens[i].norm !== ',') break;
+    if (tokens[i].norm === 'that' && CLAIM_NOUNS.has(tokens[i - 1].norm)) { claim = true; break; }
+  }
+  if (!claim) return false;
+  for (let i = end, seen = 0; i < tokens.length && seen < 12; i++, seen++) {
+    const n = tokens[i].norm;
+    if (n === ';' || n === ':' || n === '.') return false;
+    if (n !== 'is' && n !== 'was' && n !== 'are' && n !== 'were' && n !== 'seems' && n !== 'appears') continue;
+    for (const r of REBUTTALS) if (r.every((w, k) => tokens[i + 1 + k]?.norm === w)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Attribution: "Ms Reid said ...", "according to Mr Kerr ..."
 
