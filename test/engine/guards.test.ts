@@ -35,6 +35,7 @@ describe('guards', () => {
   describe('negation', () => {
     it('suppresses a negated trigger', () => {
       assert.equal(outcome(ftp, 'There is no evidence that Mum failed to protect the children.'), 'negation');
+      assert.equal(outcome(ftp, 'It is untrue that Mum failed to protect the children.'), 'negation');
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
     it('suppresses a claim the sentence goes on to rebut', () => {

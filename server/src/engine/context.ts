@@ -137,7 +137,7 @@ function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: Su
 // ---------------------------------------------------------------------------
 // Negation
 
-const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'without', 'none', 'nothing', 'nobody', 'hardly', 'unfounded', 'unsubstantiated']);
+const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'without', 'none', 'nothing', 'nobody', 'hardly', 'unfounded', 'unsubstantiated', 'untrue']);
 const NEGATING_PHRASES: string[][] = [
   ['rather', 'than'], ['instead', 'of'], ['as', 'opposed', 'to'], ['would', 'be', 'wrong'], ['would', 'be', 'unfair'],
   ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
