@@ -1,7 +1,6 @@
 // The cross-cutting context guards (knowledge base section 2.0), each on a rule built for the test.
 import * as assert from 'node:assert/strict';
 import { rule, rulesFromYaml, analyze } from '../helpers/rules';
-import { subjectSpan } from '../../server/src/engine/nlp';
 
 const ftp = rulesFromYaml(rule('t-ftp', ['< fail~ to protect >'], 'subject: survivor'));
 const volatile = rulesFromYaml(rule('t-vol', ['< volatile relationship >']));
@@ -39,6 +38,10 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Ms Reid said it was fine but also a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, "Kai said 'they shout a lot' - it is a volatile relationship."), 'warning');
     });
+    it('returns to the writer\'s voice after a quotation closed by a dash', () => {
+      assert.equal(outcome(ftp, "Kai said 'Dad hits Mum' - Mum failed to protect them."), 'warning');
+      assert.equal(outcome(ftp, "Kai said Mum failed to protect them."), 'hint:attributed-speech');
+    });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
       assert.equal(analyze(volatile, "He said 'a volatile relationship'.", { quotedSpeech: 'ignore' }).findings.length, 0);
@@ -49,7 +52,14 @@ describe('guards', () => {
   describe('negation', () => {
     it('suppresses a negated trigger', () => {
       assert.equal(outcome(ftp, 'There is no evidence that Mum failed to protect the children.'), 'negation');
+      assert.equal(outcome(ftp, 'It is untrue that Mum failed to protect the children.'), 'negation');
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
+    });
+    it('suppresses a claim the sentence goes on to rebut', () => {
+      assert.equal(outcome(ftp, 'The claim that Mum failed to protect the children is not accurate.'), 'negation');
+      assert.equal(outcome(ftp, 'The view that she failed to protect them is unfounded.'), 'negation');
+      assert.equal(outcome(ftp, 'The claim that Mum failed to protect the children is substantiated.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum failed to protect the children, which is wrong of her.'), 'warning');
     });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
     it('a verb negation does not carry over "and" into a new verb group', () => {
@@ -87,6 +97,17 @@ describe('guards', () => {
       assert.equal(outcome(keeps, 'Staff kept letting him in.'), 'subject');
       assert.equal(outcome(keeps, 'Mum needs to stop letting him in.'), 'warning');
     });
+    it('finds the subject of a coordinated verb after a complementiser, not in the clause above it', () => {
+      assert.equal(outcome(ftp, 'SW view is that Mum lacks support and failed to protect them.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum said that Dad drinks and failed to protect them.'), 'subject');
+    });
+    it('gives a by-gerund the subject of the clause it modifies', () => {
+      const rs = rulesFromYaml(rule('t-let', ['< letting (him|dad) back >'], 'subject: survivor'));
+      assert.equal(outcome(rs, 'Mum has put Ruby at risk by letting Dad back into the house.'), 'warning');
+      assert.equal(outcome(rs, 'The police put Ruby at risk by letting him back into the house.'), 'subject');
+      // an undeclared name the name list does not know is an unresolved person, not skipped over
+      assert.equal(outcome(rs, 'Kirsty has put the kids at risk by letting him back in.'), 'warning');
+    });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
       const r = analyze(ftp, text);
@@ -120,6 +141,16 @@ describe('guards', () => {
     it('counts "bail conditions" as one legal term, so narrative about bail is not a citation', () => {
       assert.equal(outcome(volatile, 'The volatile relationship has calmed since the bail conditions were imposed.'), 'warning');
       assert.equal(outcome(volatile, 'Bail conditions per the order: no contact; volatile relationship noted.'), 'legal-citation');
+    });
+    it('does not treat a case conference or a supervision record as writing about the language', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect them, as discussed after the conference.'), 'warning');
+      assert.equal(outcome(ftp, 'Supervision question: has Mum failed to protect them?'), 'warning');
+      assert.equal(outcome(ftp, 'At a conference, a speaker critiqued saying mothers failed to protect.'), 'meta-language');
+    });
+    it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
+    it('counts a run of legal words as one term, so narrative with "bail conditions" is not a citation', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect them despite his bail conditions.'), 'warning');
+      assert.equal(outcome(ftp, 'Mum failed to protect them; the petition and the order are attached.'), 'legal-citation');
     });
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
@@ -188,17 +219,5 @@ describe('guards', () => {
       const m = analyze(rulesFromYaml(rule('t-m', ['< volatile relationship >'], 'fix: match')), 'A volatile relationship.').findings[0];
       assert.equal(m.fixStart, m.start);
     });
-  });
-});
-
-describe('subject fallback (compromise, on matched sentences only)', () => {
-  const rs = rulesFromYaml(rule('t-subj', ['< fail~ to protect >'], 'subject: survivor'));
-  it('asks the parser for the subject noun phrase of a verb', () => {
-    const t = 'Agencies and the school failed to protect Lily.';
-    const span = subjectSpan(t, t.indexOf('failed'));
-    assert.equal(span && t.slice(span.start, span.end), 'Agencies and the school');
-  });
-  it('still fires when the parser finds the survivor', () => {
-    assert.equal(outcome(rs, 'The mother of the two boys, known to services since 2019, failed to protect them.'), 'warning');
   });
 });

@@ -51,6 +51,12 @@ describe('pattern language', () => {
     assert.deepEqual(matches('(mr|ms) %name', 'between Ms A and Mr B'), ['Ms A', 'Mr B']);
     assert.deepEqual(matches('%name and', 'A neighbour and a friend'), []);
   });
+  it("a contraction tail written on its own matches the token the text splits off", () => {
+    assert.deepEqual(matches("mum 's (choice|decision)", "It was Mum's decision."), ["Mum's decision"]);
+    assert.deepEqual(matches("harm 's way", "out of harm’s way"), ["harm’s way"]);
+    assert.deepEqual(matches("they 've left", "they've left"), ["they've left"]);
+    assert.deepEqual(matches("did n't stop", "she didn't stop"), ["didn't stop"]);
+  });
   it('a gap never crosses a semicolon', () => {
     assert.deepEqual(matches('allowed *3 back', 'she allowed it; he came back'), []);
   });

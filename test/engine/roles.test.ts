@@ -20,6 +20,12 @@ describe('role detection', () => {
     assert.equal(placeholderValue(r, 'perpetrator'), 'Mr Kerr');
     assert.equal(placeholderValue(r, 'child'), 'Lily');
   });
+  it("reads \"mother's partner\" as a partner, not a mother", () => {
+    const r = detectRoles("Adults: Jade MacKenzie (mother; non-abusing parent); Piotr Taylor (mother's partner; person causing harm)");
+    assert.equal(r.perpetrator?.name, 'Piotr Taylor');
+    assert.equal(r.perpetrator?.relation, 'partner');
+    assert.notEqual(r.perpetrator?.gender, 'f');
+  });
   it('honours explicit labels over gender', () => {
     const r = detectRoles('Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)');
     assert.equal(r.survivor?.name, 'Gary Lyon');

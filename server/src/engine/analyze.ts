@@ -4,9 +4,8 @@
 // the people in the note (roles), which are part of the memo key.
 
 import {
-  isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
+  isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRebutted, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
-import { subjectSpan } from './nlp';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
 import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
@@ -195,13 +194,9 @@ export class Analyzer {
     if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
     if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
     if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'requires';
-    if (g.negation && isNegated(toks, m.start)) return 'negation';
+    if (g.negation && (isNegated(toks, m.start) || isRebutted(toks, m.start, m.end))) return 'negation';
     if (rule.subject) {
-      let role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
-      if (role === 'unknown') {
-        // the cheap walk-back found no person: ask the parser for the clause's subject
-        role = grammaticalSubjectRole(p, m.start) ?? role;
-      }
+      const role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
       if (!rule.subject.includes(role)) return 'subject';
     }
     if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
@@ -238,22 +233,6 @@ export class Analyzer {
       ...(downgraded ? { downgraded } : {}),
     };
   }
-}
-
-/** The role of the grammatical subject of the verb at token `at`, by compromise (see nlp.ts). */
-function grammaticalSubjectRole(p: Prepared, at: number): SubjectRole | undefined {
-  const base = p.sentence.start;
-  const toks = p.sentence.tokens;
-  const span = subjectSpan(p.raw, toks[at].start - base);
-  if (!span) return undefined;
-  let best: SubjectRole | undefined;
-  const rank = (r: SubjectRole) => (r === 'perpetrator' || r === 'survivor' ? 3 : r === 'professional' ? 2 : r === 'child' ? 1 : 0);
-  for (const [i, refs] of p.env.roles) {
-    const s = toks[i].start - base;
-    if (s < span.start || s >= span.end) continue;
-    for (const r of refs) if (!best || rank(r.role) > rank(best)) best = r.role;
-  }
-  return best;
 }
 
 function paragraphDaExcluding(all: Prepared[], si: number, paragraphDa: () => boolean): boolean {

@@ -27,6 +27,16 @@ const SUBORDINATOR = new Set([
   'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'after',
   'before', 'until', 'as', 'where', 'whereas', 'once', 'so', 'but', 'and', 'or', 'which', 'who', 'whom',
 ]);
+/** Words that open a subordinate clause: the subject of a coordinated verb is found after them. */
+const CLAUSE_OPENER = new Set([
+  'that', 'because', 'when', 'whenever', 'while', 'whilst', 'although', 'though', 'if', 'unless', 'since', 'whereas', 'until',
+]);
+/** Capitalised words that start a clause without being its subject. */
+const CLAUSE_START_WORDS = new Set([
+  'the', 'a', 'an', 'this', 'that', 'these', 'those', 'there', 'it', 'in', 'on', 'at', 'after', 'before', 'when', 'while',
+  'whilst', 'if', 'as', 'since', 'during', 'following', 'despite', 'although', 'however', 'by', 'yesterday', 'today',
+  'then', 'also', 'and', 'but', 'so', 'her', 'his', 'their', 'our', 'my', 'its', 'both', 'all', 'per', 'given',
+]);
 const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
 const COMMON_CAPS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'their', 'its', 'our', 'my', 'your', 'some', 'any', 'all', 'both', 'each', 'every', 'no', 'such']);
 const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
@@ -88,6 +98,8 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
   }
   if (t.norm === 'they') return { role: 'unknown', index: j };
   if (THING_PRONOUNS.has(t.norm)) return { role: 'thing', index: j };
+  // "... by letting him back": a by-gerund takes the subject of the clause it modifies
+  if ((t.norm === 'by' || t.norm === 'through') && /ing$/.test(tokens[at]?.norm ?? '')) return subjectBefore(tokens, roles, j);
   if (SUBORDINATOR.has(t.norm)) {
     // "... and failed to protect": the coordinated verb shares the subject of the clause before it
     if (t.norm === 'and' || t.norm === 'but' || t.norm === 'or') return subjectBefore(tokens, roles, j);
@@ -115,10 +127,13 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
 /** The first role mentioned in the clause that ends before token j (used for coordination and relatives). */
 function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: SubjectRole; index: number } {
   let k = j - 1;
-  while (k >= 0 && !(tokens[k].kind === TokenKind.Punct && (CLAUSE_BREAK.has(tokens[k].norm) || tokens[k].norm === '.'))) k--;
+  // back to the start of the clause: a clause break, or a complementiser that opens it ("SW view is that Mum ...")
+  while (k >= 0 && !(tokens[k].kind === TokenKind.Punct && (CLAUSE_BREAK.has(tokens[k].norm) || tokens[k].norm === '.')) && !CLAUSE_OPENER.has(tokens[k].norm)) k--;
   const from = k + 1;
   for (let i = from; i < j; i++) {
     const refs = roles.get(i);
+    // a name the note does not declare and the name list does not know ("Kirsty continues to ... by letting")
+    if (i === from && !refs && tokens[i].cap && tokens[i].kind === TokenKind.Word && !CLAUSE_START_WORDS.has(tokens[i].norm)) return { role: 'unknown', index: i };
     if (refs && refs.length > 0) {
       const best = refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a));
       return { role: best.role, index: i };
@@ -131,7 +146,7 @@ function subjectBefore(tokens: Token[], roles: RoleIndex, j: number): { role: Su
 // ---------------------------------------------------------------------------
 // Negation
 
-const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'without', 'none', 'nothing', 'nobody', 'hardly', 'unfounded', 'unsubstantiated']);
+const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'without', 'none', 'nothing', 'nobody', 'hardly', 'unfounded', 'unsubstantiated', 'untrue']);
 const NEGATING_PHRASES: string[][] = [
   ['rather', 'than'], ['instead', 'of'], ['as', 'opposed', 'to'], ['would', 'be', 'wrong'], ['would', 'be', 'unfair'],
   ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
@@ -174,6 +189,36 @@ export function isNegated(tokens: Token[], at: number, window = 9): boolean {
   return false;
 }
 
+const CLAIM_NOUNS = new Set([
+  'claim', 'suggestion', 'view', 'idea', 'notion', 'assertion', 'belief', 'allegation', 'assumption', 'impression', 'statement',
+  'perception', 'argument',
+]);
+const REBUTTALS: string[][] = [
+  ['not', 'accurate'], ['not', 'true'], ['not', 'correct'], ['not', 'fair'], ['not', 'supported'], ['not', 'borne', 'out'],
+  ['not', 'the', 'case'], ['not', 'justified'], ['inaccurate'], ['untrue'], ['unfounded'], ['wrong'], ['incorrect'], ['misleading'],
+  ['mistaken'], ['unfair'], ['unsupported'], ['false'],
+];
+
+/**
+ * True when the match sits in a "the claim that ..." clause that the sentence then rebuts:
+ * "The claim that Mum keeps going back to him is not accurate."
+ */
+export function isRebutted(tokens: Token[], start: number, end: number): boolean {
+  let claim = false;
+  for (let i = start - 1, seen = 0; i > 0 && seen < 12; i--, seen++) {
+    if (NEGATION_BARRIER.has(tokens[i].norm) && tokens[i].norm !== ',') break;
+    if (tokens[i].norm === 'that' && CLAIM_NOUNS.has(tokens[i - 1].norm)) { claim = true; break; }
+  }
+  if (!claim) return false;
+  for (let i = end, seen = 0; i < tokens.length && seen < 12; i++, seen++) {
+    const n = tokens[i].norm;
+    if (n === ';' || n === ':' || n === '.') return false;
+    if (n !== 'is' && n !== 'was' && n !== 'are' && n !== 'were' && n !== 'seems' && n !== 'appears') continue;
+    for (const r of REBUTTALS) if (r.every((w, k) => tokens[i + 1 + k]?.norm === w)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Attribution: "Ms Reid said ...", "according to Mr Kerr ..."
 
@@ -199,6 +244,8 @@ export function isAttributed(tokens: Token[], roles: RoleIndex, at: number, end?
       const before = tokens[i - 1]?.norm === ',' ? tokens[i - 2] : tokens[i - 1];
       if (before && before.quoted) return false;
     }
+    // a dash after a closed quotation returns to the writer's voice: "Kai said '...' - Mum needs to ..."
+    if (t.kind === TokenKind.Punct && (t.norm === '-' || t.norm === '—' || t.norm === '–') && i > 0 && tokens[i - 1].quoted && !t.quoted) return false;
     if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
@@ -248,7 +295,7 @@ const META = new Set([
   'phrases', 'phrasing', 'paradigm', 'concept', 'narrative', 'narratives', 'training', 'trainer', 'workshop', 'keynote',
   'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
   'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
-  'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
+  'words', 'word', 'template', 'templates', 'reflective', 'guidance', 'policy', 'handbook',
 ]);
 const META_PHRASES: string[][] = [
   ['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from'],
@@ -256,6 +303,9 @@ const META_PHRASES: string[][] = [
   ['avoid', 'describing'], ['avoid', 'using'], ['avoid', 'writing'], ['avoid', 'saying'], ['avoid', 'calling'], ['avoid', 'labelling'],
   ['instead', 'of', 'writing'], ['instead', 'of', 'saying'], ['rather', 'than', 'writing'], ['rather', 'than', 'saying'],
   ['writing', 'that'], ['describing', 'abuse', 'as'], ['describing', 'domestic', 'abuse', 'as'],
+  // events about ideas (a routine case conference or supervision session is not)
+  ['at', 'a', 'conference'], ['conference', 'paper'], ['conference', 'presentation'], ['conference', 'speaker'],
+  ['supervision', 'discussion', 'about'], ['reflective', 'supervision'],
 ];
 
 /** Idioms in which "word(s)" is not about language: "had words", "words of advice", "in other words". */
@@ -331,8 +381,8 @@ const LEGAL_WORDS = new Set([
 /** A statute, petition, order, registration category or court finding reproduced as data. */
 export function isLegalCitation(tokens: Token[], raw: string): boolean {
   if (/§|\bs\.\s?\d|\bss?\s\d+\(|\(\w\)\(\d\)|\b(?:Act|Order|Regulations?)\s+(?:19|20)\d\d\b|\bWIC\b|\b\d+\(\w\)/.test(raw)) return true;
+  // a run of adjacent legal words is one term ("bail conditions", "registration category")
   let hits = 0;
-  // adjacent legal words are one term ("bail conditions", "interdict order")
   for (let i = 0; i < tokens.length; i++) if (LEGAL_WORDS.has(tokens[i].norm) && !(i > 0 && LEGAL_WORDS.has(tokens[i - 1].norm))) hits++;
   // one legal term is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
   return hits >= 2 || /\b(?:as filed|verbatim|as worded|reads:|states:)/i.test(raw);

@@ -119,7 +119,9 @@ export function detectRoles(text: string): Roles {
       addChild(makePerson(m[1]));
       continue;
     }
-    const rel = (inner.match(/(?:children's |child's |birth |biological )?(mother|father|mum|dad|stepfather|stepdad|stepmother|partner|boyfriend|girlfriend|husband|wife)/i) ?? [])[0];
+    // "mother's partner" is a partner: a possessive kin word qualifies the relation, it is not the relation
+    const relText = inner.replace(/\b(?:mother|father|mum|dad|mom|mam)['’]s\s+(?=(?:partner|boyfriend|girlfriend|husband|wife|ex)\b)/gi, '');
+    const rel = (relText.match(/(?:children's |child's |birth |biological )?(mother|father|mum|dad|stepfather|stepdad|stepmother|partner|boyfriend|girlfriend|husband|wife)/i) ?? [])[0];
     const p = makePerson(m[1], rel);
     assign(p, inner);
     if (!SURVIVOR_LABEL.test(inner) && !PERPETRATOR_LABEL.test(inner) && rel) relationOnly(p);
