@@ -34,6 +34,12 @@ describe('pattern language', () => {
     assert.deepEqual(matches('allowed *2 back', 'she allowed Mr Kerr back'), ['allowed Mr Kerr back']);
     assert.deepEqual(matches('allowed *2 back', 'she allowed the very angry man back'), []);
   });
+  it("a clitic written on its own ('s, 've) matches the token split off in the text", () => {
+    assert.deepEqual(matches("mr %name 's violence", "It was Mr Kerr's violence."), ["Mr Kerr's violence"]);
+    assert.deepEqual(matches("(dad|mum) ’s car", "Dad's car was outside."), ["Dad's car"]);
+    assert.deepEqual(matches("they 've left", "They've left."), ["They've left"]);
+    assert.deepEqual(matches("did n't", "She didn't."), ["didn't"]);
+  });
   it('a gap never crosses a semicolon', () => {
     assert.deepEqual(matches('allowed *3 back', 'she allowed it; he came back'), []);
   });

@@ -179,7 +179,11 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
-  const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
+  // a clitic written on its own ('s, 've, 'd, n't) is the token the text splits off "mum's", "they've"
+  const clitic = /^['’](?:s|re|ve|ll|d|m)$/i.test(word) || /^n['’]t$/i.test(word);
+  const toks = clitic
+    ? tokenize(`x${word}`).slice(1)
+    : tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));
   if (lemma) {
