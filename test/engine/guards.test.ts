@@ -1,6 +1,7 @@
 // The cross-cutting context guards (knowledge base section 2.0), each on a rule built for the test.
 import * as assert from 'node:assert/strict';
 import { rule, rulesFromYaml, analyze } from '../helpers/rules';
+import { subjectSpan } from '../../server/src/engine/nlp';
 
 const ftp = rulesFromYaml(rule('t-ftp', ['< fail~ to protect >'], 'subject: survivor'));
 const volatile = rulesFromYaml(rule('t-vol', ['< volatile relationship >']));
@@ -9,7 +10,7 @@ const argument = rulesFromYaml(rule('t-arg', ['< argument >'], 'context: domesti
 function outcome(rs: ReturnType<typeof rulesFromYaml>, text: string): string {
   const r = analyze(rs, text);
   if (r.findings.length > 0) return r.findings.map((f) => (f.downgraded ? `hint:${f.downgraded}` : f.severity)).join(',');
-  return r.suppressed.map((s) => s.reason).join(',') || 'nothing';
+  return [...new Set(r.suppressed.map((s) => s.reason))].join(',') || 'nothing';
 }
 
 describe('guards', () => {
@@ -83,6 +84,13 @@ describe('guards', () => {
       assert.equal(outcome(rs, 'There was an altercation.'), 'requires');
       assert.equal(outcome(rs, 'There was an altercation between boys in the playground.'), 'unless');
     });
+    it('paragraph-level checks: requires-paragraph and scope: paragraph', () => {
+      const rs = rulesFromYaml(rule('t-par', ['< @survivor to %word >'], 'scope: paragraph\nrequires-paragraph: ["plan"]\nunless-paragraph: ["@perpetrator (to|will|must)"]'));
+      const plan = 'Safety plan agreed. Mum to keep the doors locked. Mum to call police if needed.';
+      assert.equal(analyze(rs, plan).findings.length, 1, 'reported once per paragraph');
+      assert.equal(outcome(rs, plan + ' Dad to attend the Caledonian programme.'), 'unless');
+      assert.equal(outcome(rs, 'Mum to collect the children at three.'), 'requires');
+    });
     it('agent: absent looks for the person who acted in the sentence and the next', () => {
       const rs = rulesFromYaml(rule('t-pas', ['< was assaulted >'], 'agent: absent'));
       assert.equal(outcome(rs, 'Mum was assaulted on Saturday.'), 'warning');
@@ -110,5 +118,17 @@ describe('guards', () => {
       const m = analyze(rulesFromYaml(rule('t-m', ['< volatile relationship >'], 'fix: match')), 'A volatile relationship.').findings[0];
       assert.equal(m.fixStart, m.start);
     });
+  });
+});
+
+describe('subject fallback (compromise, on matched sentences only)', () => {
+  const rs = rulesFromYaml(rule('t-subj', ['< fail~ to protect >'], 'subject: survivor'));
+  it('asks the parser for the subject noun phrase of a verb', () => {
+    const t = 'Agencies and the school failed to protect Lily.';
+    const span = subjectSpan(t, t.indexOf('failed'));
+    assert.equal(span && t.slice(span.start, span.end), 'Agencies and the school');
+  });
+  it('still fires when the parser finds the survivor', () => {
+    assert.equal(outcome(rs, 'The mother of the two boys, known to services since 2019, failed to protect them.'), 'warning');
   });
 });

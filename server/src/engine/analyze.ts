@@ -6,6 +6,7 @@
 import {
   isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
+import { subjectSpan } from './nlp';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
 import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
@@ -23,8 +24,19 @@ interface BlockResult {
 interface Prepared {
   sentence: Sentence;
   raw: string;
+  /** Tokens and role references; the role index is built on first use (most sentences match no rule). */
   env: MatchEnv;
   flags?: { meta: boolean; legal: boolean; risk: boolean; form: boolean };
+}
+
+function lazyEnv(tokens: Sentence['tokens'], table: NameTable, refs: RuleSet['refs']): MatchEnv {
+  let roles: RoleIndex | undefined;
+  return {
+    tokens,
+    get roles() {
+      return (roles ??= indexRoles(tokens, table, refs));
+    },
+  };
 }
 
 /** One analysis of one text: blocks can be run one at a time (the language server slices work this way). */
@@ -123,12 +135,14 @@ export class Analyzer {
     const prepared: Prepared[] = sentences.map((s) => ({
       sentence: s,
       raw: block.text.slice(s.start, s.end),
-      env: { tokens: s.tokens, roles: indexRoles(s.tokens, table, refs) },
+      env: lazyEnv(s.tokens, table, refs),
     }));
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
     let paragraphDa: boolean | undefined;
     const rules = this.ruleSet.rules;
+    // paragraph-level checks: the first passing match per rule, and how many passed
+    const paragraphHits = new Map<number, { finding: Finding; count: number }>();
     for (let si = 0; si < prepared.length; si++) {
       const p = prepared[si];
       for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens)) {
@@ -147,9 +161,18 @@ export class Analyzer {
             if (this.options.explain) suppressed.push({ ruleId: rule.id, category: rule.category, start, end, text: block.text.slice(start, end), reason });
             continue;
           }
-          findings.push(this.finding(rule, start, end, block.text, p.sentence, reason && this.options.quotedSpeech === 'hint' ? reason : undefined));
+          const f = this.finding(rule, start, end, block.text, p.sentence, reason && this.options.quotedSpeech === 'hint' ? reason : undefined);
+          if (rule.scope === 'paragraph') {
+            const hit = paragraphHits.get(ri);
+            if (hit) hit.count++;
+            else paragraphHits.set(ri, { finding: f, count: 1 });
+          } else findings.push(f);
         }
       }
+    }
+    for (const [ri, hit] of paragraphHits) {
+      if (hit.count >= rules[ri].minMatches) findings.push(hit.finding);
+      else if (this.options.explain) suppressed.push({ ruleId: hit.finding.ruleId, category: hit.finding.category, start: hit.finding.start, end: hit.finding.end, text: hit.finding.text, reason: 'requires' });
     }
     return { findings: dedupe(findings, suppressed, this.options.explain), suppressed, words: countWords(block.text) };
   }
@@ -171,10 +194,15 @@ export class Analyzer {
     if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p.env).length > 0)) return 'requires';
     if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
     if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
+    if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'requires';
     if (g.negation && isNegated(toks, m.start)) return 'negation';
     if (rule.subject) {
-      const subj = subjectOf(toks, p.env.roles, m.start);
-      if (!rule.subject.includes(subj.role as SubjectRole)) return 'subject';
+      let role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
+      if (role === 'unknown' || role === 'thing') {
+        // the cheap walk-back found no person: ask the parser for the clause's subject
+        role = grammaticalSubjectRole(p, m.start) ?? role;
+      }
+      if (!rule.subject.includes(role)) return 'subject';
     }
     if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
@@ -210,6 +238,22 @@ export class Analyzer {
       ...(downgraded ? { downgraded } : {}),
     };
   }
+}
+
+/** The role of the grammatical subject of the verb at token `at`, by compromise (see nlp.ts). */
+function grammaticalSubjectRole(p: Prepared, at: number): SubjectRole | undefined {
+  const base = p.sentence.start;
+  const toks = p.sentence.tokens;
+  const span = subjectSpan(p.raw, toks[at].start - base);
+  if (!span) return undefined;
+  let best: SubjectRole | undefined;
+  const rank = (r: SubjectRole) => (r === 'perpetrator' || r === 'survivor' ? 3 : r === 'professional' ? 2 : r === 'child' ? 1 : 0);
+  for (const [i, refs] of p.env.roles) {
+    const s = toks[i].start - base;
+    if (s < span.start || s >= span.end) continue;
+    for (const r of refs) if (!best || rank(r.role) > rank(best)) best = r.role;
+  }
+  return best;
 }
 
 function paragraphDaExcluding(all: Prepared[], si: number, paragraphDa: () => boolean): boolean {

@@ -6,7 +6,7 @@
 //   x?          optional element
 //   *N          a gap of 0..N words (never across ; : or a dash)
 //   @name       a class from the lexicon, or a role: @survivor @perpetrator @child @professional @person
-//   %pred       a token predicate: %name %word %num %ly %cap
+//   %pred       a token predicate: %name %word %num %ly %cap %quoted
 //   !x          zero-width: what follows here does not start with x
 //   < ... >     the part to underline (top level only; default: the whole match)
 //
@@ -19,8 +19,8 @@ import { normWord, tokenize, Token, TokenKind } from './text';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
-export type PredName = 'name' | 'word' | 'num' | 'ly' | 'cap';
-const PRED_NAMES: readonly PredName[] = ['name', 'word', 'num', 'ly', 'cap'];
+export type PredName = 'name' | 'word' | 'num' | 'ly' | 'cap' | 'quoted';
+const PRED_NAMES: readonly PredName[] = ['name', 'word', 'num', 'ly', 'cap', 'quoted'];
 
 export type PNode =
   | { t: 'lit'; w: string[] }
@@ -253,23 +253,90 @@ export interface PatternMatch {
 
 const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
 
+/**
+ * Runtime form of a pattern, built once per rule set: literal sets become Set lookups, every
+ * node gets a number for the memo, and the pattern gets the set of words a match can start
+ * with, so most start positions are rejected with one lookup. Compiled packs stay plain JSON.
+ */
+interface Prepared {
+  ids: Map<PNode, number>;
+  sets: Map<PNode, Set<string>>;
+  /** Words a match can start with, or undefined when it can start anywhere (roles, predicates, gaps). */
+  first: Set<string> | undefined;
+}
+const prepared = new WeakMap<CompiledPattern, Prepared>();
+
+function prepare(p: CompiledPattern): Prepared {
+  let r = prepared.get(p);
+  if (r) return r;
+  const ids = new Map<PNode, number>();
+  const sets = new Map<PNode, Set<string>>();
+  const walk = (n: PNode) => {
+    if (ids.has(n)) return;
+    ids.set(n, ids.size);
+    if (n.t === 'lit') sets.set(n, new Set(n.w));
+    else if (n.t === 'seq' || n.t === 'alt') n.n.forEach(walk);
+    else if (n.t === 'opt' || n.t === 'not') walk(n.n);
+  };
+  walk(p.prefix); walk(p.core); walk(p.suffix);
+  const f = firstOf({ t: 'seq', n: [p.prefix, p.core, p.suffix] });
+  r = { ids, sets, first: f.any ? undefined : f.words };
+  prepared.set(p, r);
+  return r;
+}
+
+/** The words a node can start with; `empty` when it can match nothing; `any` when unbounded. */
+function firstOf(n: PNode): { words: Set<string>; empty: boolean; any: boolean } {
+  switch (n.t) {
+    case 'lit': return { words: new Set(n.w), empty: false, any: false };
+    case 'role': case 'pred': return { words: new Set(), empty: false, any: true };
+    case 'gap': return { words: new Set(), empty: true, any: true };
+    case 'not': return { words: new Set(), empty: true, any: false };
+    case 'opt': { const f = firstOf(n.n); return { ...f, empty: true }; }
+    case 'alt': {
+      const words = new Set<string>();
+      let empty = false, any = false;
+      for (const c of n.n) { const f = firstOf(c); f.words.forEach((w) => words.add(w)); empty ||= f.empty; any ||= f.any; }
+      return { words, empty, any };
+    }
+    case 'seq': {
+      const words = new Set<string>();
+      let any = false;
+      for (const c of n.n) {
+        const f = firstOf(c);
+        f.words.forEach((w) => words.add(w));
+        any ||= f.any;
+        if (!f.empty) return { words, empty: false, any };
+      }
+      return { words, empty: true, any };
+    }
+  }
+}
+
+type Memo = Map<number, number[]>;
+
 /** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
-  const memo = new Map<PNode, Map<number, number[]>>();
+  const prep = prepare(p);
   const out: PatternMatch[] = [];
   const n = env.tokens.length;
+  let memo: Memo | undefined;
   let from = 0;
-  for (let s = 0; s < n; s++) {
+  for (let s = from; s < n; s++) {
     if (s < from) continue;
-    const pre = ends(p.prefix, s, env, memo);
+    if (prep.first && !prep.first.has(env.tokens[s].norm)) continue;
+    memo ??= new Map();
+    const ctx: Ctx2 = { env, memo, prep };
+    const pre = ends(p.prefix, s, ctx);
     let best: PatternMatch | undefined;
     for (const e of pre) {
-      const cores = ends(p.core, e, env, memo);
+      const cores = ends(p.core, e, ctx);
       for (const c of cores) {
         if (c === e) continue;
-        const suf = ends(p.suffix, c, env, memo);
+        const suf = ends(p.suffix, c, ctx);
         if (suf.length === 0) continue;
-        const end = Math.max(...suf);
+        let end = suf[0];
+        for (const x of suf) if (x > end) end = x;
         if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
       }
     }
@@ -281,32 +348,37 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   return out;
 }
 
+interface Ctx2 { env: MatchEnv; memo: Memo; prep: Prepared }
+
+const EMPTY: number[] = [];
+
 /** All positions where `node` can end when started at `pos` (memoised per sentence). */
-function ends(node: PNode, pos: number, env: MatchEnv, memo: Map<PNode, Map<number, number[]>>): number[] {
-  let m = memo.get(node);
-  if (!m) { m = new Map(); memo.set(node, m); }
-  const hit = m.get(pos);
+function ends(node: PNode, pos: number, ctx: Ctx2): number[] {
+  if (node.t === 'lit') {
+    const t = ctx.env.tokens[pos];
+    return t !== undefined && ctx.prep.sets.get(node)!.has(t.norm) ? [pos + 1] : EMPTY;
+  }
+  const key = ctx.prep.ids.get(node)! * 4096 + pos;
+  const hit = ctx.memo.get(key);
   if (hit) return hit;
-  m.set(pos, []); // guards against cycles through empty matches
-  const res = compute(node, pos, env, memo);
-  m.set(pos, res);
+  ctx.memo.set(key, EMPTY); // guards against cycles through empty matches
+  const res = compute(node, pos, ctx);
+  ctx.memo.set(key, res);
   return res;
 }
 
-function compute(node: PNode, pos: number, env: MatchEnv, memo: Map<PNode, Map<number, number[]>>): number[] {
-  const toks = env.tokens;
+function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
+  const toks = ctx.env.tokens;
   switch (node.t) {
-    case 'lit': {
-      const t = toks[pos];
-      return t !== undefined && node.w.includes(t.norm) ? [pos + 1] : [];
-    }
+    case 'lit':
+      return ends(node, pos, ctx);
     case 'pred': {
       const t = toks[pos];
-      return t !== undefined && testPred(node.p, t, pos, toks) ? [pos + 1] : [];
+      return t !== undefined && testPred(node.p, t, pos, toks) ? [pos + 1] : EMPTY;
     }
     case 'role': {
-      const refs = env.roles.get(pos);
-      if (!refs) return [];
+      const refs = ctx.env.roles.get(pos);
+      if (!refs) return EMPTY;
       const r: number[] = [];
       for (const ref of refs) if (ref.role === node.r || (node.r === 'person' && ref.role !== 'professional')) r.push(pos + ref.len);
       return r;
@@ -321,22 +393,28 @@ function compute(node: PNode, pos: number, env: MatchEnv, memo: Map<PNode, Map<n
       return r;
     }
     case 'opt': {
-      const inner = ends(node.n, pos, env, memo);
+      const inner = ends(node.n, pos, ctx);
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
-      return ends(node.n, pos, env, memo).length > 0 ? [] : [pos];
+      return ends(node.n, pos, ctx).length > 0 ? EMPTY : [pos];
     case 'alt': {
-      const set = new Set<number>();
-      for (const c of node.n) for (const e of ends(c, pos, env, memo)) set.add(e);
-      return [...set];
+      let acc: number[] | undefined;
+      for (const c of node.n) {
+        const e = ends(c, pos, ctx);
+        if (e.length === 0) continue;
+        if (!acc) acc = e;
+        else { if (acc === e) continue; const set = new Set(acc); for (const x of e) set.add(x); acc = [...set]; }
+      }
+      return acc ?? EMPTY;
     }
     case 'seq': {
-      let cur = [pos];
+      let cur: number[] = [pos];
       for (const c of node.n) {
+        if (cur.length === 1) { cur = ends(c, cur[0], ctx); if (cur.length === 0) return EMPTY; continue; }
         const next = new Set<number>();
-        for (const p of cur) for (const e of ends(c, p, env, memo)) next.add(e);
-        if (next.size === 0) return [];
+        for (const p of cur) for (const e of ends(c, p, ctx)) next.add(e);
+        if (next.size === 0) return EMPTY;
         cur = [...next];
       }
       return cur;
@@ -357,5 +435,6 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
     case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'quoted': return t.quoted;
   }
 }

@@ -231,16 +231,19 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   apply(refs.maleRef, table.male);
   apply(refs.childRef, 'child');
   apply(refs.professionalRef, 'professional');
-  // undeclared first names: a likely role from the name, as a fallback only
+  // undeclared first names: a likely role from the name, as a fallback only, and never for a
+  // word already inside a reference ("Ms Reid": Reid is a surname, whatever the name list says)
+  const covered = new Set<number>(named);
+  for (const [start, refs] of idx) for (const r of refs) for (let k = 0; k < r.len; k++) covered.add(start + k);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (named.has(i) || !t.cap || t.kind !== TokenKind.Word || idx.has(i)) continue;
+    if (covered.has(i) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
     const g = nameGender(t.text);
     if (!g) continue;
     let len = 1;
     // "Kirsty Reid": take a following capitalised surname along
     const nx = tokens[i + 1];
-    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && !idx.has(i + 1)) len = 2;
+    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && !covered.has(i + 1)) len = 2;
     add(i, g === 'f' ? table.female : table.male, len);
   }
   return idx;

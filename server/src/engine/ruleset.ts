@@ -50,6 +50,11 @@ export interface CompiledRule {
   requires: CompiledPattern[];
   unless: CompiledPattern[];
   unlessParagraph: CompiledPattern[];
+  requiresParagraph: CompiledPattern[];
+  /** paragraph: reported at most once per paragraph (paragraph-level checks). */
+  scope: 'sentence' | 'paragraph';
+  /** With paragraph scope: matches needed before the check is reported. */
+  minMatches: number;
   /** Allowed clause subjects, or null for any. */
   subject: SubjectRole[] | null;
   context: 'any' | 'domestic-abuse';
@@ -157,6 +162,9 @@ interface RawRule {
   requires?: string[];
   unless?: string[];
   'unless-paragraph'?: string[];
+  'requires-paragraph'?: string[];
+  scope?: 'sentence' | 'paragraph';
+  'min-matches'?: number;
   agent?: 'any' | 'absent';
   guards?: Partial<Record<'negation' | 'quoted' | 'attribution' | 'meta' | 'legal' | 'risk-tool' | 'form-label', boolean>>;
   fix?: 'sentence' | 'match';
@@ -216,7 +224,7 @@ function compileRuleFile(file: RuleFile, resolve: (n: string) => PNode | undefin
   if (kind === 'concern' && !isConcernCat) problems.push(nodeProblem(file.path, lc, doc, ['category'], `"${data.category}" is an aligned-language kind; concern rules need one of the 16 categories`));
   if (kind === 'aligned' && !isAlignedCat) problems.push(nodeProblem(file.path, lc, doc, ['category'], `aligned rules need an aligned-language kind (${ALIGNED_KINDS.join(', ')})`));
   if (kind === 'concern' && (!data.suggestions || data.suggestions.length === 0)) problems.push(nodeProblem(file.path, lc, doc, ['suggestions'], 'concern rules need at least one suggestion'));
-  const compileList = (key: 'patterns' | 'requires' | 'unless' | 'unless-paragraph'): CompiledPattern[] => {
+  const compileList = (key: 'patterns' | 'requires' | 'unless' | 'unless-paragraph' | 'requires-paragraph'): CompiledPattern[] => {
     const list = data[key] ?? [];
     const out: CompiledPattern[] = [];
     list.forEach((src, i) => {
@@ -234,6 +242,7 @@ function compileRuleFile(file: RuleFile, resolve: (n: string) => PNode | undefin
   const requires = compileList('requires');
   const unless = compileList('unless');
   const unlessParagraph = compileList('unless-paragraph');
+  const requiresParagraph = compileList('requires-paragraph');
   if (problems.length > before) return undefined;
   const subject = data.subject === undefined ? null : Array.isArray(data.subject) ? (data.subject as SubjectRole[]) : SUBJECT_PRESETS[data.subject];
   const g = data.guards ?? {};
@@ -251,6 +260,9 @@ function compileRuleFile(file: RuleFile, resolve: (n: string) => PNode | undefin
     requires,
     unless,
     unlessParagraph,
+    requiresParagraph,
+    scope: data.scope ?? 'sentence',
+    minMatches: data['min-matches'] ?? 1,
     subject,
     context: data.context ?? 'any',
     agent: data.agent ?? 'any',

@@ -27,7 +27,7 @@ const KEEP = new Set(['size', 'seize', 'prize', 'capsize', 'baize', 'maize', 'ci
 export function canonicalSpelling(w: string): string {
   const direct = WORDS[w];
   if (direct !== undefined) return direct;
-  if (w.length >= 6 && !KEEP.has(w)) {
+  if (w.length >= 6 && (w.includes('iz') || w.includes('yz')) && !KEEP.has(w)) {
     // -ize/-ise families: recognize/recognise, minimized/minimised, prioritizing/prioritising
     const m = /^(.{3,}?)(yz|iz)(e|es|ed|er|ers|ing|ation|ations|ational)$/.exec(w);
     if (m) return m[1] + (m[2] === 'yz' ? 'ys' : 'is') + m[3];

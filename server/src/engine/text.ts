@@ -198,7 +198,12 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   }
 
   function pushWord(word: string, s: number, hyphen: boolean) {
-    const lower = word.toLowerCase().replace(/’/g, "'");
+    const hasApostrophe = word.includes("'") || word.includes('’');
+    const lower = hasApostrophe ? word.toLowerCase().replace(/’/g, "'") : word.toLowerCase();
+    if (!hasApostrophe && lower !== 'da' && lower !== 'cannot') {
+      out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
+      return;
+    }
     // contractions and possessives split into their own tokens
     const nt = /^(.+?)(n't)$/.exec(lower);
     if (nt) {
@@ -298,12 +303,28 @@ function hardBreakBetween(text: string, base: number, prev: Token, next: Token):
   return prev.end - base - lineStart < 40;
 }
 
-/** Counts words the way the audit reports rates (runs of letters and digits). */
+/** Counts words the way the audit reports rates: runs of letters and digits, joined by ' ’ or -. */
 export function countWords(text: string): number {
   let n = 0;
-  const re = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
-  while (re.exec(text) !== null) n++;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let alnum: boolean;
+    if (c < 128) alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    else alnum = WORD_CHAR.test(text[i]) || (c >= 0xd800 && c <= 0xdfff && /[\p{L}\p{N}]/u.test(text.slice(i, i + 2)));
+    if (alnum) {
+      if (!inWord) { n++; inWord = true; }
+    } else if (inWord && (c === 39 || c === 0x2019 || c === 45) && i + 1 < text.length && isWordStart(text, i + 1)) {
+      // an apostrophe or hyphen inside a word joins its two halves
+    } else inWord = false;
+  }
   return n;
+}
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+function isWordStart(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return WORD_CHAR.test(text[i]);
 }
 
 /** Maps UTF-16 offsets to 1-based line and column (column counted in UTF-16 code units). */
