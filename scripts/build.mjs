@@ -41,6 +41,12 @@ const entries = [
 await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
 if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
 
+const settingsSchema = path.join(root, 'scripts/gen-package-settings.mjs');
+if (fs.existsSync(settingsSchema)) {
+  step('settings schema of rule ids (package.json)');
+  execFileSync(process.execPath, [settingsSchema], { cwd: root, stdio: 'inherit' });
+}
+
 const docs = path.join(root, 'scripts/gen-rule-docs.cjs');
 if (fs.existsSync(docs)) {
   step('rule catalogue (docs/rules.md)');

@@ -21,6 +21,23 @@ describe('guards', () => {
     it('downgrades speech attributed to a family member', () => {
       assert.equal(outcome(volatile, 'Mr Kerr said they have a volatile relationship.'), 'hint:attributed-speech');
       assert.equal(outcome(volatile, 'According to Ms Reid, it is a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, according to Ms Reid.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, Mr Kerr says.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'It is a volatile relationship, according to the police log.'), 'warning');
+    });
+    it('does not treat "had words", "police called to", "shouted at her" or "was told" as attributed speech', () => {
+      assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Police called to the flat about a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Mr Kerr called it a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'He shouted at her during the volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'He shouted at her that it was a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, 'Mum and Dad were both told the volatile relationship is a concern.'), 'warning');
+      assert.equal(outcome(volatile, 'Mum told us the volatile relationship is over.'), 'hint:attributed-speech');
+    });
+    it('ends the attribution at a contrast after a closed quotation', () => {
+      assert.equal(outcome(volatile, "Ms Reid said 'we are fine' but it is a volatile relationship."), 'warning');
+      assert.equal(outcome(volatile, 'Ms Reid said it was fine but also a volatile relationship.'), 'hint:attributed-speech');
+      assert.equal(outcome(volatile, "Kai said 'they shout a lot' - it is a volatile relationship."), 'warning');
     });
     it("does not treat the worker's own statement as attributed", () => assert.equal(outcome(volatile, 'I explained that it is a volatile relationship.'), 'warning'));
     it('can ignore or report quoted speech instead', () => {
@@ -35,6 +52,16 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'It would be wrong to call this a volatile relationship.'), 'negation');
     });
     it('does not reach across a clause boundary', () => assert.equal(outcome(ftp, 'Dad was not arrested; Mum failed to protect them.'), 'warning'));
+    it('a verb negation does not carry over "and" into a new verb group', () => {
+      assert.equal(outcome(ftp, 'Mum has not been protective and continues to fail to protect them.'), 'warning');
+      assert.equal(outcome(ftp, 'There is no evidence that Dad hit her and Mum failed to protect them.'), 'negation');
+      assert.equal(outcome(ftp, "Mum wasn't at home that night and could fail to protect them."), 'warning');
+      assert.equal(outcome(ftp, 'Mum is not well, therefore failed to protect them.'), 'warning');
+    });
+    it('does not reach into a coordinated clause with its own subject', () => {
+      assert.equal(outcome(volatile, 'He has never hit her and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'There is no evidence of a volatile relationship and controlling behaviour.'), 'negation');
+    });
     it('"not only" does not negate', () => assert.equal(outcome(volatile, 'It is not only a volatile relationship.'), 'warning'));
   });
 
@@ -52,6 +79,14 @@ describe('guards', () => {
         assert.match(outcome(rulesFromYaml(rule('t-ftp2', ['< (fail~|failure) to protect >'], 'subject: survivor')), t), /warning/, t);
       }
     });
+    it('walks back over "keeps ...ing" and "remains" to the subject', () => {
+      const keeps = rulesFromYaml(rule('t-keeps', ['< (letting | let) him (in | back) >', '< in denial >'], 'subject: survivor'));
+      assert.equal(outcome(keeps, 'Mum keeps letting him back.'), 'warning');
+      assert.equal(outcome(keeps, 'Ms Reid remains in denial.'), 'warning');
+      assert.equal(outcome(keeps, 'Mr Kerr remains in denial.'), 'subject');
+      assert.equal(outcome(keeps, 'Staff kept letting him in.'), 'subject');
+      assert.equal(outcome(keeps, 'Mum needs to stop letting him in.'), 'warning');
+    });
     it('follows the roles declared in the note, not gender', () => {
       const text = 'Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)\n\nDad failed to protect the children. Mum failed to protect them.';
       const r = analyze(ftp, text);
@@ -61,7 +96,31 @@ describe('guards', () => {
 
   describe('sentences that are not narrative', () => {
     it('suppresses writing about the language', () => assert.equal(outcome(ftp, 'The team discussed moving away from writing that mothers failed to protect.'), 'meta-language'));
+    it('does not treat a case conference as writing about the language', () => {
+      assert.equal(outcome(ftp, 'Mum failed to protect the children, as discussed at the case conference.'), 'warning');
+    });
+    it('does not treat "had words" or "words of advice" as writing about the language', () => {
+      assert.equal(outcome(volatile, 'They had words and it is a volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, 'Police gave words of advice about the volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, "The words 'volatile relationship' hide who is doing what."), 'meta-language');
+    });
+    it('does not treat case-work senses of "conference", "term", "guidance" and "frame" as writing about the language', () => {
+      assert.equal(outcome(volatile, 'A volatile relationship was discussed at the case conference.'), 'warning');
+      assert.equal(outcome(volatile, 'The volatile relationship has affected Kai this term.'), 'warning');
+      assert.equal(outcome(volatile, 'Her guidance teacher knows about the volatile relationship.'), 'warning');
+      assert.equal(outcome(volatile, "The term 'volatile relationship' hides who is doing what."), 'meta-language');
+      assert.equal(outcome(volatile, 'She hit the door frame during the volatile relationship.'), 'warning');
+    });
+    it('suppresses practice-guide advice about wording', () => {
+      assert.equal(outcome(volatile, 'Avoid describing domestic abuse as a volatile relationship.'), 'meta-language');
+      assert.equal(outcome(volatile, 'Writing that the parents have a volatile relationship hides his pattern.'), 'meta-language');
+      assert.equal(outcome(volatile, 'Mum tries to avoid Dad; they have a volatile relationship.'), 'warning');
+    });
     it('suppresses legal citations', () => assert.equal(outcome(ftp, "Petition count b-1 (WIC 300(b)(1)), as filed: 'mother failed to protect'."), 'legal-citation'));
+    it('counts "bail conditions" as one legal term, so narrative about bail is not a citation', () => {
+      assert.equal(outcome(volatile, 'The volatile relationship has calmed since the bail conditions were imposed.'), 'warning');
+      assert.equal(outcome(volatile, 'Bail conditions per the order: no contact; volatile relationship noted.'), 'legal-citation');
+    });
     it('suppresses risk-tool outputs and form labels', () => {
       const rs = rulesFromYaml(rule('t-risk', ['< standard risk >']), rule('t-form', ['< exposure to domestic abuse >']));
       assert.equal(outcome(rs, 'DASH: standard risk.'), 'risk-tool-output');
@@ -70,6 +129,12 @@ describe('guards', () => {
   });
 
   describe('domestic-abuse context', () => {
+    it('counts an abuse word in the pattern around the underlined trigger', () => {
+      const only = rulesFromYaml(rule('t-only', ['violence was < only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(only, 'The violence was only towards her.'), 'warning');
+      const bare = rulesFromYaml(rule('t-only2', ['< only towards her >'], 'context: domestic-abuse'));
+      assert.equal(outcome(bare, 'It was only towards her.'), 'no-abuse-context');
+    });
     it('does not fire without one', () => assert.equal(outcome(argument, 'There was an argument in the playground between two pupils.'), 'no-abuse-context'));
     it('fires with one in the sentence or paragraph', () => {
       assert.equal(outcome(argument, 'Police attended after an argument.'), 'warning');
@@ -96,6 +161,11 @@ describe('guards', () => {
       assert.equal(outcome(rs, 'Mum was assaulted on Saturday.'), 'warning');
       assert.equal(outcome(rs, 'Mum was assaulted by Mr Kerr on Saturday.'), 'agent-named');
       assert.equal(outcome(rs, 'Mum was assaulted on Saturday. Mr Kerr was arrested.'), 'agent-named');
+    });
+    it('agent: absent does not take a professional after "by" for the person who acted', () => {
+      const rs = rulesFromYaml(rule('t-pas2', ['< was assaulted >'], 'agent: absent'));
+      assert.equal(outcome(rs, 'Mum was assaulted and was seen by the GP on Monday.'), 'warning');
+      assert.equal(outcome(rs, 'Mum was assaulted and was seen by the GP. Mr Kerr was arrested.'), 'agent-named');
     });
   });
 

@@ -33,6 +33,11 @@ describe('text: sentences', () => {
   it('does not split after titles, initials or decimals', () => {
     assert.deepEqual(sentences('Mr. Kerr arrived at 3.30 p.m. today. Ms Reid left.'), ['Mr. Kerr arrived at 3.30 p.m. today.', 'Ms Reid left.']);
   });
+  it('drops the full stop after a title, so "Mr. Kerr" has the tokens of "Mr Kerr"', () => {
+    const text = 'Mr. Delgado minimizes it and Ms. Rivera left. Dr. Khan saw her.';
+    const toks = splitSentences({ start: 0, end: text.length, text }).map((s) => s.tokens.map((t) => t.norm).join(' '));
+    assert.deepEqual(toks, ['mr delgado minimises it and ms rivera left .', 'dr khan saw her .']);
+  });
   it('keeps closing quotes with their sentence', () => {
     assert.deepEqual(sentences('She said "he hit me." Then she left.'), ['She said "he hit me."', 'Then she left.']);
   });

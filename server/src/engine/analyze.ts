@@ -198,20 +198,20 @@ export class Analyzer {
     if (g.negation && isNegated(toks, m.start)) return 'negation';
     if (rule.subject) {
       let role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
-      if (role === 'unknown' || role === 'thing') {
+      if (role === 'unknown') {
         // the cheap walk-back found no person: ask the parser for the clause's subject
         role = grammaticalSubjectRole(p, m.start) ?? role;
       }
       if (!rule.subject.includes(role)) return 'subject';
     }
-    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.start, m.end) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
+    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
     if (g.quoted && this.options.quotedSpeech !== 'report') {
       let quoted = false;
       for (let i = m.coreStart; i < m.coreEnd && !quoted; i++) quoted = toks[i].quoted;
       if (quoted) return 'quoted-speech';
     }
-    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start)) return 'attributed-speech';
+    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start, m.coreEnd)) return 'attributed-speech';
     return undefined;
   }
 
@@ -268,6 +268,8 @@ function agentNamed(toks: Sentence['tokens'], roles: RoleIndex, m: PatternMatch,
     if (toks[i].norm === 'by') {
       const refs = roles.get(i + 1) ?? roles.get(i + 2);
       if (refs && refs.some((r) => r.role === 'perpetrator' || r.role === 'person')) return true;
+      // "seen by the GP", "by police": a professional is not the person who acted
+      if (refs && refs.some((r) => r.role === 'professional')) continue;
       const nx = toks[i + 1];
       const nx2 = toks[i + 2];
       if ((nx && nx.cap) || (nx2 && nx2.cap && ['her', 'his', 'the', 'a'].includes(nx.norm))) return true;

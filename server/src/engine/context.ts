@@ -28,6 +28,7 @@ const SUBORDINATOR = new Set([
   'before', 'until', 'as', 'where', 'whereas', 'once', 'so', 'but', 'and', 'or', 'which', 'who', 'whom',
 ]);
 const PROFESSIONAL_PRONOUNS = new Set(['we', 'i', 'us']);
+const COMMON_CAPS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'their', 'its', 'our', 'my', 'your', 'some', 'any', 'all', 'both', 'each', 'every', 'no', 'such']);
 const THING_PRONOUNS = new Set(['it', 'this', 'there', 'which', 'what']);
 
 function isAux(tokens: Token[], i: number): boolean {
@@ -38,8 +39,14 @@ function isAux(tokens: Token[], i: number): boolean {
   // "continues to", "appears to", "has yet to": the catenative verb and its "to"
   if (t.norm === 'to' && i > 0 && (CATENATIVE.has(tokens[i - 1].norm) || tokens[i - 1].norm === 'yet')) return true;
   if (CATENATIVE.has(t.norm) && tokens[i + 1]?.norm === 'to') return true;
+  // "keeps letting him in", "kept putting him first": an aspectual verb before an -ing verb
+  if (ASPECTUAL.has(t.norm) && /ing$/.test(tokens[i + 1]?.norm ?? '')) return true;
+  // "remains in denial", "remained hostile": a copula like "is"
+  if (COPULAR.has(t.norm)) return true;
   return false;
 }
+const ASPECTUAL = new Set(['keep', 'keeps', 'kept', 'keeping', 'carry', 'carries', 'carried', 'persist', 'persists', 'persisted', 'stop', 'stops', 'stopped', 'start', 'starts', 'started', 'begin', 'begins', 'began']);
+const COPULAR = new Set(['remain', 'remains', 'remained', 'become', 'becomes', 'became']);
 
 /** The role at the end of a noun phrase ending at token j (inclusive), using the role index. */
 function roleEndingAt(roles: RoleIndex, j: number): { role: RoleName; start: number } | undefined {
@@ -99,7 +106,9 @@ export function subjectOf(tokens: Token[], roles: RoleIndex, at: number): { role
       if (owner) return { role: owner.role, index: k };
     }
   }
-  if (t.cap) return { role: 'unknown', index: j };
+  // a capitalised word we cannot place is probably a person (an unlisted name); a capitalised
+  // determiner or common word at the start of a sentence is not
+  if (t.cap && !COMMON_CAPS.has(t.norm)) return { role: 'unknown', index: j };
   return { role: 'thing', index: j };
 }
 
@@ -128,13 +137,27 @@ const NEGATING_PHRASES: string[][] = [
   ['is', 'wrong', 'to'], ['inaccurate'], ['incorrect'], ['disagree'], ['disagrees'], ['dispute'], ['disputes'], ['rejects'],
   ['rejected'], ['unfair', 'to'], ['not', 'accurate'], ['cannot', 'be', 'described'], ['mistaken'], ['misleading'],
 ];
-const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then']);
+const PREDICATE_START = new Set([
+  'continues', 'continued', 'continue', 'remains', 'remained', 'keeps', 'kept', 'has', 'have', 'had', 'is', 'was',
+  'are', 'were', 'still', 'also', 'then', 'now', 'again', 'repeatedly', 'regularly', 'often', 'always',
+  'could', 'can', 'would', 'will', 'should', 'did', 'does', 'do', 'must', 'may', 'might',
+]);
+const NEGATION_BARRIER = new Set([';', ':', '—', '–', '.', '!', '?', ',', 'but', 'however', 'although', 'though', 'whereas', 'because', 'so', 'then', 'therefore', 'thus', 'hence']);
+
+const NEW_CLAUSE_SUBJECT = new Set(['this', 'it', 'he', 'she', 'they', 'we', 'i', 'there']);
 
 /** True when a negator governs the match: within `window` tokens before it, in the same clause. */
 export function isNegated(tokens: Token[], at: number, window = 9): boolean {
+  // "has not been protective and continues to minimise": a verb negation does not carry over
+  // "and" into a new verb group ("no evidence that X and Y" still negates both)
+  let newPredicate = false;
   for (let i = at - 1, seen = 0; i >= 0 && seen < window; i--, seen++) {
     const t = tokens[i];
     if (NEGATION_BARRIER.has(t.norm) && !(t.norm === ',' && seen <= 1)) return false;
+    if (t.norm === 'and' && PREDICATE_START.has(tokens[i + 1]?.norm ?? '')) newPredicate = true;
+    if (newPredicate && (t.norm === 'not' || t.norm === 'never')) return false;
+    // "... never been violent before and this was out of character": a coordinated clause with its own subject
+    if ((t.norm === 'and' || t.norm === 'or') && i + 1 < at && NEW_CLAUSE_SUBJECT.has(tokens[i + 1].norm)) return false;
     if (NEGATORS.has(t.norm)) {
       // "not only", "no longer" and "not just" do not negate what follows
       const nx = tokens[i + 1]?.norm;
@@ -165,20 +188,47 @@ const SAY_VERBS = new Set([
 ]);
 
 /** True when the match at token `at` is inside speech attributed to someone other than the writer. */
-export function isAttributed(tokens: Token[], roles: RoleIndex, at: number): boolean {
+export function isAttributed(tokens: Token[], roles: RoleIndex, at: number, end?: number): boolean {
+  if (end !== undefined && isAttributedAfter(tokens, roles, end)) return true;
   for (let i = at - 1; i >= 0; i--) {
     const t = tokens[i];
     if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.')) return false;
+    // "Ms Reid said 'I'm fine' but she remains ...": the quotation was the speech; what follows
+    // a contrast after it is the writer's own voice
+    if (CONTRAST.has(t.norm) && !t.quoted) {
+      const before = tokens[i - 1]?.norm === ',' ? tokens[i - 2] : tokens[i - 1];
+      if (before && before.quoted) return false;
+    }
     if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') {
       const who = subjectAfter(roles, i + 2);
       return who !== 'professional';
     }
-    if (SAY_VERBS.has(t.norm)) {
+    if (SAY_VERBS.has(t.norm) && !isWordsIdiom(tokens, i) && !isCalledOut(tokens, i) && !isShoutedAt(tokens, i, at) && !isPassiveSay(tokens, i)) {
       const subj = subjectOf(tokens, roles, i);
       if (subj.role === 'survivor' || subj.role === 'perpetrator' || subj.role === 'child' || subj.role === 'person' || subj.role === 'unknown') return true;
       // "in her words", "his account is that"
       const prev = tokens[i - 1]?.norm;
       if (prev === 'her' || prev === 'his' || prev === 'their') return true;
+    }
+  }
+  return false;
+}
+
+const CONTRAST = new Set(['but', 'however', 'although', 'though', 'whereas', 'yet', '-', '–', '—']);
+const TRAILING_SAY = new Set(['said', 'says', 'told', 'tells', 'reports', 'reported', 'claims', 'claimed', 'insists', 'insisted', 'thinks', 'thought', 'believes', 'believed', 'feels', 'felt', 'explained', 'explains', 'added', 'adds', 'maintains', 'maintained']);
+const FAMILY_ROLES = new Set<SubjectRole>(['survivor', 'perpetrator', 'child', 'person']);
+
+/** A trailing attribution after the match, in the same clause run: "..., according to Mum" or "..., Mum says". */
+function isAttributedAfter(tokens: Token[], roles: RoleIndex, end: number): boolean {
+  for (let i = end; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === TokenKind.Punct && (t.norm === ';' || t.norm === '.' || t.norm === ':')) return false;
+    if (t.norm === 'according' && tokens[i + 1]?.norm === 'to') return FAMILY_ROLES.has(subjectAfter(roles, i + 2));
+    if (t.norm === ',') {
+      const refs = roles.get(i + 1);
+      if (!refs || refs.length === 0) continue;
+      const best = refs.reduce((a, b) => (rank(b.role) > rank(a.role) ? b : a));
+      if (FAMILY_ROLES.has(best.role) && TRAILING_SAY.has(tokens[i + 1 + best.len]?.norm ?? '')) return true;
     }
   }
   return false;
@@ -196,17 +246,75 @@ function subjectAfter(roles: RoleIndex, i: number): SubjectRole {
 const META = new Set([
   'approach', 'discourse', 'framing', 'frame', 'framed', 'language', 'terminology', 'term', 'terms', 'wording', 'phrase',
   'phrases', 'phrasing', 'paradigm', 'concept', 'narrative', 'narratives', 'training', 'trainer', 'workshop', 'keynote',
-  'conference', 'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
+  'seminar', 'module', 'curriculum', 'glossary', 'vocabulary', 'audit', 'auditor', 'auditors', 'research',
   'researchers', 'study', 'studies', 'literature', 'lecture', 'label', 'labels', 'labelling', 'critique', 'critiqued',
   'words', 'word', 'template', 'templates', 'supervision', 'reflective', 'guidance', 'policy', 'handbook',
 ]);
-const META_PHRASES: string[][] = [['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from']];
+const META_PHRASES: string[][] = [
+  ['so', 'called'], ['move', 'away', 'from'], ['moving', 'away', 'from'], ['moved', 'away', 'from'],
+  // practice-guide advice about wording: "avoid describing ... as", "instead of writing that ..."
+  ['avoid', 'describing'], ['avoid', 'using'], ['avoid', 'writing'], ['avoid', 'saying'], ['avoid', 'calling'], ['avoid', 'labelling'],
+  ['instead', 'of', 'writing'], ['instead', 'of', 'saying'], ['rather', 'than', 'writing'], ['rather', 'than', 'saying'],
+  ['writing', 'that'], ['describing', 'abuse', 'as'], ['describing', 'domestic', 'abuse', 'as'],
+];
+
+/** Idioms in which "word(s)" is not about language: "had words", "words of advice", "in other words". */
+function isWordsIdiom(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  if (n !== 'words' && n !== 'word') return false;
+  const prev = tokens[i - 1]?.norm;
+  const next = tokens[i + 1]?.norm;
+  if (next === 'of' && ['advice', 'warning', 'caution', 'encouragement', 'comfort', 'support'].includes(tokens[i + 2]?.norm ?? '')) return true;
+  if (n === 'words' && prev !== undefined && ['had', 'have', 'has', 'having', 'exchanged', 'exchange', 'exchanging', 'other'].includes(prev)) return true;
+  return false;
+}
+
+/** "called to the address", "called police", "called 999": summoning help, not speech. */
+function isCalledOut(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  if (n !== 'called' && n !== 'calls') return false;
+  const next = tokens[i + 1]?.norm;
+  return next !== undefined && ['to', 'out', 'for', 'police', 'the', '999', '911', '000', '101', 'an', 'ambulance', 'round', 'back', 'in', 'at', 'by', 'off', 'me', 'us'].includes(next);
+}
+
+/** "Mum was told to ...", "Dad was asked": in the passive the subject is the one spoken to, not the speaker. */
+function isPassiveSay(tokens: Token[], i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (tokens[k].norm.endsWith('ly') && tokens[k].norm.length > 4 || ['both', 'all', 'also', 'then', 'again', 'already'].includes(tokens[k].norm))) k--;
+  return k >= 0 && ['was', 'were', 'been', 'being', 'is', 'are', 'be', 'get', 'got', 'gets'].includes(tokens[k].norm);
+}
+
+/** "He shouted at her" is behaviour; it reports speech only when "that" or a quotation follows before the match. */
+function isShoutedAt(tokens: Token[], i: number, at: number): boolean {
+  if (!['shouted', 'screamed', 'shouts', 'screams'].includes(tokens[i].norm) || tokens[i + 1]?.norm !== 'at') return false;
+  for (let k = i + 2; k < at; k++) if (tokens[k].norm === 'that' || tokens[k].quoted) return false;
+  return !tokens[at]?.quoted;
+}
+
+/** Case-work senses of words that are otherwise markers of writing about language. */
+function isCaseWorkSense(tokens: Token[], i: number): boolean {
+  const n = tokens[i].norm;
+  const prev = tokens[i - 1]?.norm ?? '';
+  const next = tokens[i + 1]?.norm ?? '';
+  if (isWordsIdiom(tokens, i)) return true;
+  // "case conference", "child protection conference", "review conference"
+  if (n === 'conference') return ['case', 'protection', 'review', 'initial', 'planning', 'strategy', 'cp', 'group', 'pre', 'birth', 'transfer', 'child', "child's"].includes(prev);
+  // a door frame or a time frame, not framing
+  if (n === 'frame') return ['door', 'window', 'bed', 'picture', 'photo', 'climbing', 'walking', 'zimmer', 'time', 'metal', 'wooden', 'cot'].includes(prev);
+  // a school term, not "the term 'x'"
+  if (n === 'term') return ['school', 'summer', 'autumn', 'spring', 'winter', 'first', 'second', 'third', 'last', 'next', 'this', 'each', 'every', 'per', 'mid', 'half', 'long', 'short'].includes(prev);
+  // a guidance teacher (Scottish schools)
+  if (n === 'guidance') return ['teacher', 'teachers', 'staff', 'department', 'base', 'team', 'worker'].includes(next);
+  // "supervision order", "under supervision"
+  if (n === 'supervision') return prev === 'under' || ['order', 'orders', 'requirement', 'requirements'].includes(next);
+  return false;
+}
 
 /** Writing about the words or the concept rather than about the family. */
 export function isMetaLanguage(tokens: Token[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const n = tokens[i].norm;
-    if (META.has(n)) return true;
+    if (META.has(n) && !isCaseWorkSense(tokens, i)) return true;
     for (const ph of META_PHRASES) if (ph.every((w, k) => tokens[i + k]?.norm === w)) return true;
   }
   return false;
@@ -224,8 +332,9 @@ const LEGAL_WORDS = new Set([
 export function isLegalCitation(tokens: Token[], raw: string): boolean {
   if (/§|\bs\.\s?\d|\bss?\s\d+\(|\(\w\)\(\d\)|\b(?:Act|Order|Regulations?)\s+(?:19|20)\d\d\b|\bWIC\b|\b\d+\(\w\)/.test(raw)) return true;
   let hits = 0;
-  for (const t of tokens) if (LEGAL_WORDS.has(t.norm)) hits++;
-  // one legal word is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
+  // adjacent legal words are one term ("bail conditions", "interdict order")
+  for (let i = 0; i < tokens.length; i++) if (LEGAL_WORDS.has(tokens[i].norm) && !(i > 0 && LEGAL_WORDS.has(tokens[i - 1].norm))) hits++;
+  // one legal term is common in narrative ("bail conditions"); two or more, or a verbatim marker, is a citation
   return hits >= 2 || /\b(?:as filed|verbatim|as worded|reads:|states:)/i.test(raw);
 }
 

@@ -15,7 +15,7 @@
 // cannot make matching super-linear in the size of the text.
 
 import { inflect } from './morphology';
-import { normWord, tokenize, Token, TokenKind } from './text';
+import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -179,11 +179,11 @@ function parseWord(raw: string, col: number): PNode {
   let lemma = false;
   if (word.endsWith('~')) { lemma = true; word = word.slice(0, -1); }
   if (word.includes('~')) throw new PatternError(`'~' goes at the end of a word: ${raw}`, col);
-  // a clitic written on its own ('s, 've, 'd, n't) is the token the text splits off "mum's", "they've"
-  const clitic = /^['’](?:s|re|ve|ll|d|m)$/i.test(word) || /^n['’]t$/i.test(word);
-  const toks = clitic
-    ? tokenize(`x${word}`).slice(1)
-    : tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
+  // a contraction or possessive written on its own ("@survivor 's", "did n't") is the token the text splits off
+  const tail = word.toLowerCase().replace(/’/g, "'");
+  if (!lemma && tail in CONTRACTION_TAILS) return { t: 'lit', w: [CONTRACTION_TAILS[tail]] };
+  if (!lemma && tail === "n't") return { t: 'lit', w: ['not'] };
+  const toks = tokenize(word).filter((t) => t.kind !== TokenKind.Punct || t.text !== '-');
   if (toks.length === 0) throw new PatternError(`'${raw}' is not a word`, col);
   const lits: PNode[] = toks.map((t) => ({ t: 'lit', w: [t.norm] }));
   if (lemma) {
@@ -428,13 +428,18 @@ const NOT_NAMES = new Set([
   'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'adult', 'child', 'baby', 'sibling', 'mother', 'father', 'person', 'male', 'female']);
+
 function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean {
   switch (p) {
     case 'word': return t.kind === TokenKind.Word;
     case 'num': return t.kind === TokenKind.Number;
     case 'cap': return t.cap;
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
-    case 'name': return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
+    case 'name':
+      // anonymised records: "Mr A", "Ms B" (a single capital after a title is a name, not the article)
+      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
     case 'quoted': return t.quoted;
   }
 }

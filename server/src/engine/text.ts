@@ -142,7 +142,7 @@ export function quoteRanges(text: string): Array<[number, number]> {
 
 const TOKEN_RE = /(\p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)?)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)*)|(\S)/gu;
 
-const CONTRACTION_TAILS: Record<string, string> = {
+export const CONTRACTION_TAILS: Record<string, string> = {
   "'s": "'s", "'re": 'are', "'ve": 'have', "'ll": 'will', "'d": 'would', "'m": 'am',
 };
 
@@ -246,6 +246,9 @@ const ABBREVIATIONS = new Set([
   'e', 'g', 'i', 'cf', 'al', 'para', 's', 'ss', 'fig', 'mt', 'ave', 'rd',
 ]);
 
+/** Titles written before a name, with or without a full stop. */
+const TITLES = new Set(['mr', 'mrs', 'ms', 'mx', 'dr', 'miss', 'prof', 'rev', 'sgt', 'pc', 'dc', 'insp', 'cllr']);
+
 /** Splits a block into sentences of tokens. Offsets stay absolute. */
 export function splitSentences(block: Block): Sentence[] {
   const quotes = quoteRanges(block.text);
@@ -270,7 +273,11 @@ export function splitSentences(block: Block): Sentence[] {
         cur.push(tokens[++i]);
       }
       const next = tokens[i + 1];
-      if (t.text === '.' && prev && isAbbreviation(prev, next, text, block.start)) continue;
+      if (t.text === '.' && prev && isAbbreviation(prev, next, text, block.start)) {
+        // "Mr. Kerr" reads as "Mr Kerr": the title's full stop is not a token, so "mr %name" matches both
+        if (TITLES.has(prev.norm) && next && next.kind === TokenKind.Word && next.cap) cur.pop();
+        continue;
+      }
       if (next && next.kind === TokenKind.Word && !next.cap && next.start - t.end <= 1 && t.text === '.') continue;
       flush();
     } else if (cur.length >= MAX_SENTENCE_TOKENS) {

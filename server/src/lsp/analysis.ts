@@ -1,0 +1,251 @@
+// Scheduling analysis of open documents so the server stays responsive on very large notes:
+//  - one Analyzer per open document (its paragraph memo makes re-analysis after an edit cost
+//    only the changed paragraphs), replaced only when the settings or rule set change;
+//  - edits are debounced, and a newer edit cancels the run in progress at its next slice;
+//  - a run analyses blocks (paragraphs) in slices of at most SLICE_MS, yielding to the event
+//    loop with setImmediate between slices, so requests (hover, code actions, edits) are served
+//    in between; blocks visible in the editor are analysed first;
+//  - callers (pull diagnostics, hover) wait on a promise for the current version's result:
+//    events, not timers.
+
+import { CancellationToken, Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalyzeOptions, Analyzer, Finding, RuleSet } from '../engine';
+import { WireRange } from '../protocol';
+
+/** Everything a run needs that depends on settings (resolved per document, asynchronously). */
+export interface DocContext {
+  applies: boolean;
+  ruleSet: RuleSet;
+  options: AnalyzeOptions;
+  /** Identity of ruleSet + options: the Analyzer is kept while it is unchanged. */
+  key: string;
+  /** Filters dismissed findings out. */
+  isDismissed: (f: Finding, text: string) => boolean;
+  toDiagnostic: (doc: TextDocument, text: string, f: Finding) => Diagnostic;
+}
+
+export interface DocResult {
+  uri: string;
+  version: number;
+  /** Identifies this result (pull diagnostics resultId). */
+  id: string;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  ruleSet?: RuleSet;
+  /** maxSliceMs is wall-clock (inflated when the machine is busy); maxSliceCpuMs is the CPU time of the longest slice. */
+  stats: { elapsedMs: number; maxSliceMs: number; maxSliceCpuMs: number; blocks: number };
+}
+
+export interface AnalysisDeps {
+  getDocument: (uri: string) => TextDocument | undefined;
+  resolve: (doc: TextDocument) => Promise<DocContext>;
+  onResult: (doc: TextDocument, result: DocResult) => void;
+  onError: (uri: string, err: unknown) => void;
+  debounceMs?: number;
+  sliceMs?: number;
+}
+
+interface Waiter {
+  resolve: (r: DocResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Run {
+  cancelled: boolean;
+  promise: Promise<void>;
+}
+
+interface DocState {
+  uri: string;
+  epoch: number;
+  timer?: NodeJS.Timeout;
+  run?: Run;
+  restart: boolean;
+  analyzer?: Analyzer;
+  analyzerKey?: string;
+  result?: DocResult & { epoch: number };
+  waiters: Set<Waiter>;
+  visible: WireRange[];
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export class AnalysisService {
+  private readonly states = new Map<string, DocState>();
+  private readonly debounceMs: number;
+  private readonly sliceMs: number;
+
+  constructor(private readonly deps: AnalysisDeps) {
+    this.debounceMs = deps.debounceMs ?? 250;
+    this.sliceMs = deps.sliceMs ?? 15;
+  }
+
+  private state(uri: string): DocState {
+    let s = this.states.get(uri);
+    if (!s) this.states.set(uri, (s = { uri, epoch: 0, restart: false, waiters: new Set(), visible: [] }));
+    return s;
+  }
+
+  opened(uri: string): void {
+    const s = this.state(uri);
+    this.invalidate(s, 0);
+  }
+
+  changed(uri: string): void {
+    this.invalidate(this.state(uri), this.debounceMs);
+  }
+
+  closed(uri: string): void {
+    const s = this.states.get(uri);
+    if (!s) return;
+    clearTimeout(s.timer);
+    if (s.run) s.run.cancelled = true;
+    for (const w of s.waiters) w.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'document closed'));
+    this.states.delete(uri);
+  }
+
+  /** Settings, rules or dismissals changed: every open document is analysed again (cheap: the memo). */
+  invalidateAll(): void {
+    for (const s of this.states.values()) this.invalidate(s, 0);
+  }
+
+  setVisible(uri: string, ranges: WireRange[]): void {
+    this.state(uri).visible = ranges;
+  }
+
+  /** The latest finished result, even if the document changed since (hover uses it). */
+  latest(uri: string): DocResult | undefined {
+    return this.states.get(uri)?.result;
+  }
+
+  /** The result for the document as it is now; waits for the run in progress or starts one. */
+  current(uri: string, token?: CancellationToken): Promise<DocResult> {
+    const s = this.state(uri);
+    if (s.result && s.result.epoch === s.epoch) return Promise.resolve(s.result);
+    return new Promise<DocResult>((resolve, reject) => {
+      const w: Waiter = { resolve, reject };
+      s.waiters.add(w);
+      token?.onCancellationRequested(() => {
+        if (s.waiters.delete(w)) reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled'));
+      });
+      if (!s.timer && (!s.run || s.run.cancelled)) this.start(s);
+    });
+  }
+
+  private invalidate(s: DocState, delay: number): void {
+    s.epoch++;
+    if (s.run) s.run.cancelled = true;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      this.start(s);
+    }, delay);
+  }
+
+  private start(s: DocState): void {
+    if (s.run) {
+      // The run in progress stops at its next slice; start again when it has.
+      s.run.cancelled = true;
+      s.restart = true;
+      return;
+    }
+    const run: Run = { cancelled: false, promise: Promise.resolve() };
+    run.promise = this.execute(s, run)
+      .catch((err) => {
+        this.deps.onError(s.uri, err);
+        for (const w of s.waiters) w.reject(err);
+        s.waiters.clear();
+      })
+      .finally(() => {
+        s.run = undefined;
+        if (s.restart && this.states.get(s.uri) === s) {
+          s.restart = false;
+          if (!s.timer) this.start(s);
+        }
+      });
+    s.run = run;
+  }
+
+  private async execute(s: DocState, run: Run): Promise<void> {
+    const doc = this.deps.getDocument(s.uri);
+    if (!doc) return;
+    const epoch = s.epoch;
+    const version = doc.version;
+    const t0 = performance.now();
+    const ctx = await this.deps.resolve(doc);
+    if (run.cancelled || epoch !== s.epoch) return;
+    let findings: Finding[] = [];
+    const diagnostics: Diagnostic[] = [];
+    let maxSlice = 0;
+    let maxSliceCpu = 0;
+    let blocks = 0;
+    if (ctx.applies) {
+      if (!s.analyzer || s.analyzerKey !== ctx.key) {
+        s.analyzer = new Analyzer(ctx.ruleSet, ctx.options);
+        s.analyzerKey = ctx.key;
+      }
+      const text = doc.getText();
+      let sliceStart = performance.now();
+      let cpuStart = process.cpuUsage();
+      const endSlice = (now: number) => {
+        const cpu = process.cpuUsage(cpuStart);
+        maxSlice = Math.max(maxSlice, now - sliceStart);
+        maxSliceCpu = Math.max(maxSliceCpu, (cpu.user + cpu.system) / 1000);
+      };
+      const session = s.analyzer.session(text);
+      blocks = session.blocks.length;
+      const pause = async (): Promise<boolean> => {
+        const now = performance.now();
+        if (now - sliceStart < this.sliceMs) return false;
+        endSlice(now);
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+        cpuStart = process.cpuUsage();
+        return run.cancelled || epoch !== s.epoch;
+      };
+      for (const i of this.order(doc, session.blocks, s.visible)) {
+        session.runBlock(i);
+        if (await pause()) return;
+      }
+      const all = session.result().findings;
+      if (await pause()) return;
+      findings = [];
+      for (const f of all) {
+        if (!ctx.isDismissed(f, text)) findings.push(f);
+        if (findings.length % 50 === 0 && (await pause())) return;
+      }
+      for (const f of findings) {
+        diagnostics.push(ctx.toDiagnostic(doc, text, f));
+        if (diagnostics.length % 50 === 0 && (await pause())) return;
+      }
+      endSlice(performance.now());
+    }
+    if (run.cancelled || epoch !== s.epoch) return;
+    const result = {
+      uri: s.uri,
+      version,
+      epoch,
+      id: `${epoch}:${version}`,
+      findings,
+      diagnostics,
+      ruleSet: ctx.ruleSet,
+      stats: { elapsedMs: performance.now() - t0, maxSliceMs: maxSlice, maxSliceCpuMs: maxSliceCpu, blocks },
+    };
+    s.result = result;
+    for (const w of s.waiters) w.resolve(result);
+    s.waiters.clear();
+    this.deps.onResult(doc, result);
+  }
+
+  /** Block indexes with the ones overlapping the visible ranges first. */
+  private order(doc: TextDocument, blocks: ReadonlyArray<{ start: number; end: number }>, visible: WireRange[]): number[] {
+    const all = blocks.map((_, i) => i);
+    if (visible.length === 0) return all;
+    const spans = visible.map((r) => [doc.offsetAt(r.start), doc.offsetAt(r.end)] as const);
+    const first: number[] = [];
+    const rest: number[] = [];
+    for (const i of all) (spans.some(([a, b]) => blocks[i].start <= b && a <= blocks[i].end) ? first : rest).push(i);
+    return [...first, ...rest];
+  }
+}

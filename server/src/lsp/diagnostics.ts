@@ -1,0 +1,52 @@
+// Finding -> Diagnostic. Every diagnostic has the same four identifiers: source, code (the rule
+// id), codeDescription.href (the rule's documentation, a local file: no network) and data
+// (FindingData: all the code actions need).
+
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CompiledRule, Finding, Severity } from '../engine';
+import { FindingData, SOURCE } from '../protocol';
+import { fingerprint } from './fingerprint';
+
+export const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const DOWNGRADE_NOTE: Record<string, string> = {
+  'quoted-speech': ' (quoted speech: shown so you can check your own wording does not adopt it)',
+  'attributed-speech': ' (attributed speech: shown so you can check your own wording does not adopt it)',
+};
+
+/** Where a rule is documented: the packaged catalogue for bundled rules, the YAML file for a user's rule. */
+export function ruleDocUri(rule: CompiledRule | undefined, ruleId: string, packageRoot: string): string {
+  if (rule?.path && path.isAbsolute(rule.path)) return pathToFileURL(rule.path).toString();
+  return `${pathToFileURL(path.join(packageRoot, 'docs', 'rules.md')).toString()}#${ruleId}`;
+}
+
+export function toDiagnostic(doc: TextDocument, text: string, f: Finding, rule: CompiledRule | undefined, packageRoot: string): Diagnostic {
+  const data: FindingData = {
+    ruleId: f.ruleId,
+    category: f.category,
+    kind: f.kind,
+    text: f.text,
+    suggestions: f.suggestions,
+    fixRange: { start: doc.positionAt(f.fixStart), end: doc.positionAt(f.fixEnd) },
+    fingerprint: fingerprint(f.ruleId, text, f.start, f.end),
+    ...(f.downgraded ? { downgraded: f.downgraded } : {}),
+  };
+  const aligned = f.kind === 'aligned';
+  return {
+    range: { start: doc.positionAt(f.start), end: doc.positionAt(f.end) },
+    severity: aligned ? DiagnosticSeverity.Hint : SEVERITY[f.severity],
+    source: SOURCE,
+    code: f.ruleId,
+    codeDescription: { href: ruleDocUri(rule, f.ruleId, packageRoot) },
+    message: (aligned ? `Aligned practice: ${f.message}` : f.message) + (f.downgraded ? DOWNGRADE_NOTE[f.downgraded] ?? '' : ''),
+    data,
+  };
+}
