@@ -125,6 +125,12 @@ describe('guards', () => {
       assert.equal(outcome(volatile, 'Police gave words of advice about the volatile relationship.'), 'warning');
       assert.equal(outcome(volatile, "The words 'volatile relationship' hide who is doing what."), 'meta-language');
     });
+    it('does not treat "a word against him", "her word against his" or "word of mouth" as writing about the language', () => {
+      assert.equal(outcome(volatile, 'The volatile relationship continues and she will not hear a word against him.'), 'warning');
+      assert.equal(outcome(volatile, "It is her word against his about the volatile relationship."), 'warning');
+      assert.equal(outcome(volatile, 'The volatile relationship is known about by word of mouth.'), 'warning');
+      assert.equal(outcome(volatile, "The word 'volatile relationship' hides who is doing what."), 'meta-language');
+    });
     it('does not treat case-work senses of "conference", "term", "guidance" and "frame" as writing about the language', () => {
       assert.equal(outcome(volatile, 'A volatile relationship was discussed at the case conference.'), 'warning');
       assert.equal(outcome(volatile, 'The volatile relationship has affected Kai this term.'), 'warning');

@@ -316,6 +316,12 @@ function isWordsIdiom(tokens: Token[], i: number): boolean {
   const next = tokens[i + 1]?.norm;
   if (next === 'of' && ['advice', 'warning', 'caution', 'encouragement', 'comfort', 'support'].includes(tokens[i + 2]?.norm ?? '')) return true;
   if (n === 'words' && prev !== undefined && ['had', 'have', 'has', 'having', 'exchanged', 'exchange', 'exchanging', 'other'].includes(prev)) return true;
+  // "a word against him", "have a word with", "her word against his", "kept his word", "word of mouth"
+  if (n === 'word') {
+    if (next === 'of' && tokens[i + 2]?.norm === 'mouth') return true;
+    if (prev !== undefined && ['her', 'his', 'their', 'my', 'your', 'our'].includes(prev)) return true;
+    if (prev === 'a' && next !== undefined && ['against', 'with', 'in', 'edgeways', 'edgewise', 'from'].includes(next)) return true;
+  }
   return false;
 }
 
