@@ -23,6 +23,7 @@
 //   npm run eval:aligned -- --data DIR          another case-files folder (default ../shared/corpus/case-files)
 //   npm run eval:aligned -- --dev-data FILE     another dev set (default ../shared/corpus/dev.jsonl)
 //   npm run eval:aligned -- --no-build          skip tsc -b server
+//   npm run eval:aligned -- --no-timing         skip the aligned-off/on CPU time comparison
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -100,6 +101,7 @@ if (periods.length === 0) {
 // Case files
 
 const analyzer = new Analyzer(ruleSet, { explain: true });
+const allTexts = []; // (header + entry) texts, for the timing comparison below
 const kinds = [...ALIGNED_KINDS];
 const stat = Object.fromEntries(kinds.map((k) => [k, { gold: 0, hit: 0, found: 0, correct: 0, loose: 0 }]));
 const misses = [];
@@ -120,6 +122,7 @@ for (const period of periods) {
     if (!c) throw new Error(`${period}: no case ${row.case_ref} in cases.jsonl`);
     const head = header(c);
     const text = row.text;
+    allTexts.push(head + text);
     const t0 = process.hrtime.bigint();
     const res = analyzer.analyze(head + text);
     ms += Number(process.hrtime.bigint() - t0) / 1e6;
@@ -151,6 +154,27 @@ for (const period of periods) {
     }
   }
 }
+
+// Cost of the aligned rules: CPU time over the same texts with aligned rules off and on, measured
+// alternately after a warm-up, best of 5 each (the machine may be shared; the minimum is the most stable).
+const cpuOnce = (opts) => {
+  const a = new Analyzer(ruleSet, opts);
+  const t0 = process.cpuUsage();
+  for (const t of allTexts) a.analyze(t);
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+};
+const measure = () => {
+  cpuOnce({ aligned: false });
+  cpuOnce({});
+  let off = Infinity, on = Infinity;
+  for (let k = 0; k < 5; k++) {
+    off = Math.min(off, cpuOnce({ aligned: false }));
+    on = Math.min(on, cpuOnce({}));
+  }
+  return { alignedOff: off, alignedOn: on };
+};
+const timing = opt('--no-timing') ? undefined : measure();
 
 // ---------------------------------------------------------------------------
 // Development set: aligned findings on ok (model-practice and other) and flag items
@@ -197,7 +221,7 @@ const summary = {
     const s = stat[k];
     return [k, { ...s, recall: s.hit / Math.max(1, s.gold), precision: s.correct / Math.max(1, s.found), loosePrecision: s.loose / Math.max(1, s.found) }];
   })),
-  dev, devByKind,
+  dev, devByKind, timing,
 };
 const tot = kinds.reduce((a, k) => ({ gold: a.gold + stat[k].gold, hit: a.hit + stat[k].hit, found: a.found + stat[k].found, correct: a.correct + stat[k].correct, loose: a.loose + stat[k].loose }), { gold: 0, hit: 0, found: 0, correct: 0, loose: 0 });
 summary.total = { ...tot, recall: tot.hit / Math.max(1, tot.gold), precision: tot.correct / Math.max(1, tot.found) };
@@ -221,5 +245,6 @@ if (opt('--json')) {
   }
   L.push('');
   L.push(`${entries} case-file entries (${periods.join(' + ')}) in ${ms.toFixed(0)} ms, ${summary.rules} aligned rules, rule set ${ruleSet.version}`);
+  if (timing) L.push(`CPU time on these entries (best of 5): aligned rules off ${timing.alignedOff.toFixed(0)} ms, on ${timing.alignedOn.toFixed(0)} ms (+${(100 * (timing.alignedOn / timing.alignedOff - 1)).toFixed(0)}%)`);
   console.log(L.join('\n'));
 }
