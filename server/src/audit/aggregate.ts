@@ -134,7 +134,7 @@ export class AuditAccumulator {
       if (f.ex && this.opts.includeExcerpts) {
         const list = this.excerpts.get(f.c) ?? [];
         if (list.length < EXCERPTS_PER_CATEGORY) {
-          list.push({ file: meta.file, entry: meta.id, line: fileLine(meta, f.ex.line), text: f.ex.text, start: f.ex.start, end: f.ex.end, ruleId: f.r });
+          list.push({ file: meta.file, entry: meta.id, line: meta.converted ? 0 : fileLine(meta, f.ex.line), text: f.ex.text, start: f.ex.start, end: f.ex.end, ruleId: f.r });
           this.excerpts.set(f.c, list);
         }
       }
@@ -169,7 +169,7 @@ export class AuditAccumulator {
       c.addEntry(e);
       const row = c.row(meta.id, meta.id);
       row.file = meta.file;
-      row.line = meta.line;
+      if (!meta.converted) row.line = meta.line;
       if (meta.date) row.date = meta.date;
       if (meta.type) row.type = meta.type;
       if (meta.author) row.author = author;

@@ -17,6 +17,14 @@ export interface DecodeState {
   bytes: number;
 }
 
+/** Windows-1252's characters for bytes 0x80-0x9F (where it differs from Latin-1). */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Decodes Windows-1252 (Node's TextDecoder treats it as Latin-1, which gets curly quotes and dashes wrong). */
+export function decodeWindows1252(buf: Uint8Array): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
 /** True when the first bytes look like binary data (NUL, or more than 10% control bytes). */
 export function looksBinary(buf: Uint8Array): boolean {
   const n = Math.min(buf.length, 8192);
@@ -58,7 +66,6 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
     let carry: Buffer = Buffer.alloc(0);
     let first = true;
     let utf16: TextDecoder | undefined;
-    const w1252 = new TextDecoder('windows-1252');
     for (;;) {
       if (signal?.aborted) return;
       let n: number;
@@ -80,7 +87,7 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
         }
       }
       if (utf16) { yield utf16.decode(chunk, { stream: true }); continue; }
-      if (state.encoding === 'windows-1252') { yield w1252.decode(chunk); continue; }
+      if (state.encoding === 'windows-1252') { yield decodeWindows1252(chunk); continue; }
       const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
       const cut = completePrefix(all);
       const head = all.subarray(0, cut);
@@ -91,7 +98,7 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
         state.encoding = 'windows-1252';
         state.note = 'not valid UTF-8; decoded as Windows-1252';
         carry = Buffer.alloc(0);
-        yield w1252.decode(all);
+        yield decodeWindows1252(all);
       }
     }
     if (state.bytes === 0) throw new InputError('empty file');
@@ -101,7 +108,7 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
     } else if (carry.length > 0) {
       // a truncated multi-byte sequence at the very end
       state.note = 'ends in an incomplete UTF-8 sequence; the last bytes were decoded as Windows-1252';
-      yield w1252.decode(carry);
+      yield decodeWindows1252(carry);
     }
   } finally {
     await fh.close();

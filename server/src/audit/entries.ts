@@ -31,6 +31,8 @@ export interface EntryMeta {
   lines?: number[];
   /** 0-based file column where the first text line starts (CSV fields). */
   col0?: number;
+  /** The text was converted from another format (.docx, .html): line numbers are not the file's. */
+  converted?: boolean;
 }
 
 export interface RawEntry extends EntryMeta {

@@ -95,7 +95,7 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
       text = htmlToText(d.text);
     }
     if (!text.trim()) throw new InputError('no text in the file');
-    await splitText([text], stem, opts, sink);
+    await splitText([text], stem, opts, { ...sink, entry: (e) => sink.entry({ ...e, converted: true }) });
     return { format, bytes: buf.length, encoding, notes };
   }
 

@@ -7,6 +7,13 @@ import { Person, Roles } from '../engine';
 import { nameGender, rolesKey } from '../engine/roles';
 
 const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr'];
+/** Capitalised words that are not names. */
+const KEEP_CAPITALISED = new Set([
+  'i', 'mum', 'mummy', 'mam', 'mom', 'dad', 'daddy', 'mother', 'father', 'gran', 'granny', 'grandad', 'police', 'scotland', 'safe', 'together',
+  'women', "women's", 'aid', 'court', 'sheriff', 'hearing', "children's", 'reporter', 'council', 'school', 'nursery', 'health', 'social', 'work',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july',
+  'august', 'september', 'october', 'november', 'december', 'christmas', 'easter', 'english', 'scottish', 'british', 'act', 'order', 'programme',
+]);
 const RELATION = /\b(mother|father|mum|dad|stepfather|stepmother|stepdad|stepmum|partner|boyfriend|girlfriend|husband|wife|grandmother|grandfather)\b/i;
 const CANON: Record<string, string> = { mum: 'mother', dad: 'father', stepdad: 'stepfather', stepmum: 'stepmother' };
 
@@ -55,8 +62,14 @@ export class Redactor {
     for (const [re, token] of this.names) s = s.replace(re, () => hold(token));
     // titled names the note did not declare
     s = s.replace(/\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+\p{Lu}[\p{L}'-]+/gu, () => hold('[person]'));
-    // capitalised first names (from the engine's name list) the note did not declare
-    s = s.replace(/\p{Lu}[\p{Ll}'-]+/gu, (w) => (nameGender(w) !== undefined ? hold('[person]') : w));
+    // first names the note did not declare (from the engine's name list), with a surname after them
+    s = s.replace(/(\p{Lu}[\p{Ll}'-]+)(\s+\p{Lu}[\p{Ll}'-]+)?/gu, (m, first: string) => (nameGender(first) !== undefined ? hold('[person]') : m));
+    const keep = (w: string) => KEEP_CAPITALISED.has(w.toLowerCase().replace(/'s$/, ''));
+    // "Kirsty Reid ..." at the start: two capitalised words that are not common ones are a name
+    s = s.replace(/^(\p{Lu}[\p{Ll}'-]+)\s+(\p{Lu}[\p{Ll}'-]+)/u, (m, a: string, b: string) => (!keep(a) && !keep(b) ? hold('[person]') : m));
+    // any other capitalised word inside the phrase (not its first word) is taken for a name
+    // unless it is a word case notes capitalise anyway
+    s = s.replace(/(?<=\S\s+)\p{Lu}[\p{Ll}'-]+/gu, (w) => (keep(w) ? w : hold('[person]')));
     return s
       .split(/\u0000(\d+)\u0000/)
       .map((part, i) => (i % 2 === 1 ? tokens[Number(part)] : part.toLowerCase().replace(/\d+/g, '#')))

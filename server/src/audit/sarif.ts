@@ -39,7 +39,7 @@ export class SarifCollector {
   add(meta: UnitMeta, f: FoundItem): void {
     if (f.a || f.q || !f.loc) return;
     const [l0, c0, l1, c1] = f.loc;
-    const region: Sarif.Region = {
+    const region: Sarif.Region | undefined = meta.converted ? undefined : {
       startLine: fileLine(meta, l0),
       startColumn: c0 + 1 + (l0 === 0 ? meta.col0 ?? 0 : 0),
       endLine: fileLine(meta, l1),
@@ -47,13 +47,14 @@ export class SarifCollector {
     };
     const rule = this.rules[this.ruleIndex.get(f.r) ?? -1];
     const text = this.excerpts && f.ex ? f.ex.message : rule ? genericMessage(rule) : f.r;
-    if (this.excerpts && f.ex) region.snippet = { text: f.ex.text.slice(f.ex.start, f.ex.end) };
+    if (this.excerpts && f.ex && region) region.snippet = { text: f.ex.text.slice(f.ex.start, f.ex.end) };
     const result: Sarif.Result = {
       ruleId: f.r,
       ...(this.ruleIndex.has(f.r) ? { ruleIndex: this.ruleIndex.get(f.r) } : {}),
       level: LEVEL[f.s],
       message: { text },
-      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(meta.file) }, region } }],
+      // text converted from .docx or .html has no lines of the file to point at: the entry id says where
+      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(meta.file) }, ...(region ? { region } : {}) }, logicalLocations: [{ name: meta.id, kind: 'entry' }] }],
       properties: { category: f.c, entry: meta.id },
     };
     const line = JSON.stringify(result);

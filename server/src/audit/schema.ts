@@ -85,6 +85,7 @@ export interface PhraseCount {
 export interface Excerpt {
   file: string;
   entry: string;
+  /** 1-based file line; 0 for text converted from .docx or .html. */
   line: number;
   /** The sentence, verbatim. */
   text: string;

@@ -8,7 +8,8 @@ import { page } from './html';
 import { COLOURS, forest, hbars } from './svg';
 
 function periodText(p: CompareReport['baseline']): string {
-  return `${p.label ? `${p.label}: ` : ''}${int(p.files)} files, ${int(p.entries)} entries, ${int(p.words)} words${p.period.from ? `, ${p.period.from} to ${p.period.to}` : ''}`;
+  const plain = /^(baseline|follow-?up)$/i.test(p.label.trim());
+  return `${p.label && !plain ? `${p.label}: ` : ''}${int(p.files)} files, ${int(p.entries)} entries, ${int(p.words)} words${p.period.from ? `, ${p.period.from} to ${p.period.to}` : ''}`;
 }
 
 function ratio(c: ChangeRow): string {

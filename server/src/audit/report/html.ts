@@ -100,10 +100,15 @@ export function auditHtml(r: AuditReport): string {
   B.push(`<tr class="total"><td>All indicators</td><td class="n">${int(t.aligned)}</td><td class="n">${rate(per1000(t.aligned, t.words))}</td><td class="n">${int(t.entriesWithAligned)}</td><td class="n">${pct(t.entries ? t.entriesWithAligned / t.entries : 0)}</td></tr></tbody></table>`);
 
   if (r.groups.month && r.groups.month.length > 1) {
-    const months = r.groups.month.filter((m) => m.key !== 'unknown');
-    B.push('<h2 id="trend">Concerns per month</h2>');
-    B.push(columns(months.map((m) => ({ label: m.key, value: per1000(rowConcerns(m), m.words) })), { title: 'Concern findings per 1,000 words, by month', colour: COLOURS.concern, format: rate }));
-    B.push(columns(months.map((m) => ({ label: m.key, value: per1000(rowAligned(m), m.words) })), { title: 'Aligned-language indicators per 1,000 words, by month', colour: COLOURS.aligned, format: rate }));
+    const byMonth = new Map(r.groups.month.filter((m) => m.key !== 'unknown').map((m) => [m.key, m]));
+    const months = monthRange([...byMonth.keys()]);
+    B.push('<h2 id="trend">By month</h2>', '<h3>Concern findings per 1,000 words</h3>');
+    B.push(columns(months.map((k) => { const m = byMonth.get(k); return { label: k, value: m ? per1000(rowConcerns(m), m.words) : null }; }), { title: 'Concern findings per 1,000 words, by month', colour: COLOURS.concern, format: rate }));
+    if (t.aligned > 0) {
+      B.push('<h3>Aligned-language indicators per 1,000 words</h3>');
+      B.push(columns(months.map((k) => { const m = byMonth.get(k); return { label: k, value: m ? per1000(rowAligned(m), m.words) : null }; }), { title: 'Aligned-language indicators per 1,000 words, by month', colour: COLOURS.aligned, format: rate }));
+    }
+    B.push('<p class="muted">Months without entries are left empty.</p>');
   }
 
   B.push('<h2 id="phrases">Top phrases</h2>');
@@ -132,7 +137,7 @@ export function auditHtml(r: AuditReport): string {
     B.push('<h2 id="excerpts">Excerpts</h2>', '<p class="privacy confidential">Verbatim text from case notes: confidential.</p>');
     for (const [c, list] of Object.entries(r.excerpts)) {
       B.push(`<h3>${h(titleOf(c))}</h3><ul>`);
-      for (const e of list) B.push(`<li>${h(e.text.slice(0, e.start))}<mark>${h(e.text.slice(e.start, e.end))}</mark>${h(e.text.slice(e.end))} <span class="muted">(${h(e.file)}:${e.line}, ${h(e.entry)}, ${h(e.ruleId)})</span></li>`);
+      for (const e of list) B.push(`<li>${h(e.text.slice(0, e.start))}<mark>${h(e.text.slice(e.start, e.end))}</mark>${h(e.text.slice(e.end))} <span class="muted">(${h(e.file)}${e.line ? `:${e.line}` : ''}, ${h(e.entry)}, ${h(e.ruleId)})</span></li>`);
       B.push('</ul>');
     }
   }
@@ -168,4 +173,19 @@ function groupTable(dim: Dimension, rows: GroupRow[], author: (k: string | undef
   out.push('</tbody></table>');
   if (rows.length > MAX_DOC_ROWS) out.push(`<p class="muted">${int(rows.length - MAX_DOC_ROWS)} more rows in the JSON and CSV reports.</p>`);
   return out.join('');
+}
+
+/** Every month from the first to the last (YYYY-MM), so gaps show on the time axis. */
+export function monthRange(keys: string[]): string[] {
+  const sorted = keys.filter((k) => /^\d{4}-\d{2}$/.test(k)).sort();
+  if (sorted.length === 0) return [];
+  const out: string[] = [];
+  let [y, m] = sorted[0].split('-').map(Number);
+  const [ly, lm] = sorted[sorted.length - 1].split('-').map(Number);
+  while ((y < ly || (y === ly && m <= lm)) && out.length < 1200) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) { m = 1; y++; }
+  }
+  return out;
 }

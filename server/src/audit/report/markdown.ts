@@ -59,7 +59,7 @@ export function auditMarkdown(r: AuditReport): string {
     L.push('## Excerpts', '', '> Verbatim text from case notes: confidential.', '');
     for (const [c, list] of Object.entries(r.excerpts)) {
       L.push(`### ${titleOf(c)}`, '');
-      for (const e of list) L.push(`- ${mdCell(e.text.slice(0, e.start))}**${mdCell(e.text.slice(e.start, e.end))}**${mdCell(e.text.slice(e.end))} (${mdCell(e.file)}:${e.line}, ${mdCell(e.entry)}, \`${e.ruleId}\`)`);
+      for (const e of list) L.push(`- ${mdCell(e.text.slice(0, e.start))}**${mdCell(e.text.slice(e.start, e.end))}**${mdCell(e.text.slice(e.end))} (${mdCell(e.file)}${e.line ? `:${e.line}` : ''}, ${mdCell(e.entry)}, \`${e.ruleId}\`)`);
       L.push('');
     }
   }

@@ -59,13 +59,13 @@ export function hbars(rows: BarRow[], opts: { series: string[]; colours: string[
 }
 
 /** Vertical bars over time (months). */
-export function columns(points: Array<{ label: string; value: number }>, opts: { title: string; colour: string; format: (n: number) => string; width?: number }): string {
+export function columns(points: Array<{ label: string; value: number | null }>, opts: { title: string; colour: string; format: (n: number) => string; width?: number }): string {
   const width = opts.width ?? 760;
   const height = 200;
   const left = 50;
   const bottom = 36;
   const area = width - left - 10;
-  const max = Math.max(1e-9, ...points.map((p) => p.value));
+  const max = Math.max(0, ...points.map((p) => p.value ?? 0));
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1];
   const y = (v: number) => height - bottom - (v / top) * (height - bottom - 10);
@@ -80,8 +80,10 @@ export function columns(points: Array<{ label: string; value: number }>, opts: {
   const every = Math.max(1, Math.ceil(points.length / 12));
   points.forEach((p, i) => {
     const cx = left + (i + 0.5) * (area / Math.max(1, points.length));
-    const py = y(p.value);
-    out.push(`<rect x="${(cx - bw / 2).toFixed(1)}" y="${py.toFixed(1)}" width="${bw.toFixed(1)}" height="${(height - bottom - py).toFixed(1)}" fill="${opts.colour}"><title>${escapeHtml(`${p.label}: ${opts.format(p.value)}`)}</title></rect>`);
+    if (p.value !== null) {
+      const py = y(p.value);
+      out.push(`<rect x="${(cx - bw / 2).toFixed(1)}" y="${py.toFixed(1)}" width="${bw.toFixed(1)}" height="${(height - bottom - py).toFixed(1)}" fill="${opts.colour}"><title>${escapeHtml(`${p.label}: ${opts.format(p.value)}`)}</title></rect>`);
+    }
     if (i % every === 0) out.push(`<text x="${cx.toFixed(1)}" y="${height - bottom + 16}" fill="${COLOURS.muted}" text-anchor="middle">${escapeHtml(p.label)}</text>`);
   });
   out.push('</svg>');
@@ -111,7 +113,7 @@ export function forest(rows: ForestRow[], opts: { title: string; width?: number 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(opts.title)}" ${FONT}>`);
   out.push(`<title>${escapeHtml(opts.title)}</title>`);
-  for (const t of [0.01, 0.1, 0.25, 0.5, 1, 2, 4, 10, 100].filter((v) => v >= lo && v <= hi)) {
+  for (const t of [0.01, 0.1, 0.5, 1, 2, 10, 100].filter((v) => v >= lo && v <= hi)) {
     const tx = lx(t).toFixed(1);
     out.push(`<line x1="${tx}" y1="0" x2="${tx}" y2="${height - 20}" stroke="${t === 1 ? COLOURS.text : COLOURS.grid}" stroke-width="${t === 1 ? 1.5 : 1}"/><text x="${tx}" y="${height - 6}" fill="${COLOURS.muted}" text-anchor="middle">${t}×</text>`);
   }
@@ -139,6 +141,7 @@ function truncate(s: string, n: number): string {
 
 /** Round axis ticks from 0 to at least `max`. */
 export function niceTicks(max: number): number[] {
+  if (!(max > 1e-6)) return [0, 1];
   const raw = max / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
