@@ -1,12 +1,14 @@
 // Statistics against values worked out by hand, the comparison's verdicts, merging shards,
 // and the worker pool giving the same report as the in-process run.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareReports } from '../../server/src/audit/compare';
 import { MergeError, mergeReports } from '../../server/src/audit/merge';
 import { AuditReport, DIMENSIONS } from '../../server/src/audit/schema';
+import { runAudit } from '../../server/src/audit/run';
 import { ratePer1000, rateRatio, verdict } from '../../server/src/audit/stats';
-import { audit, CASE_FILES, NOW } from './helpers';
+import { audit, AUDIT_ID, CASE_FILES, FIXTURES, NOW, tempDir, testRules } from './helpers';
 
 const close = (actual: number | undefined, expected: number, tol = 1e-6) => assert.ok(actual !== undefined && Math.abs(actual - expected) < tol, `${actual} is not ${expected}`);
 
@@ -119,6 +121,20 @@ describe('audit: merge', () => {
 });
 
 describe('audit: worker threads', () => {
+  it('fall back to this thread when the workers fail, losing nothing', async function () {
+    this.timeout(30000);
+    const dir = tempDir();
+    try {
+      const broken = path.join(dir, 'broken-worker.js');
+      fs.writeFileSync(broken, 'throw new Error("this worker cannot start");');
+      const one = await audit([CASE_FILES], { jobs: 1 });
+      const res = await runAudit({ ruleSet: testRules(), toolVersion: '0.0.0-test', now: NOW, auditId: AUDIT_ID, cwd: FIXTURES, paths: [CASE_FILES], jobs: 2, workerScript: broken });
+      assert.deepEqual(res.reports[0], one);
+      assert.match(res.notes.join(), /worker thread failed \(.*cannot start.*\); its entries were analysed in the main thread/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('give the same report as the in-process run', async function () {
     this.timeout(30000);
     const by = [...DIMENSIONS];

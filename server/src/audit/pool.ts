@@ -40,6 +40,8 @@ export class WorkerPool implements Pool {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  /** Workers that died; past a few, the pool gives up instead of respawning forever. */
+  private deaths = 0;
 
   constructor(script: string, cfg: AnalyzerConfig, readonly size: number) {
     for (let i = 0; i < size; i++) this.spawn(script, cfg);
@@ -60,17 +62,24 @@ export class WorkerPool implements Pool {
       const job = slot.job;
       slot.job = undefined;
       job?.reject(e);
-      // replace the dead worker so the batch can go on
+      // replace the dead worker so the batch can go on (the failed batch is reported by the caller)
       const i = this.workers.indexOf(slot);
       if (i >= 0) this.workers.splice(i, 1);
-      if (!this.closed) { this.spawn(script, cfg); this.pump(); }
+      if (this.closed) return;
+      if (++this.deaths > 3 + this.size) {
+        for (const j of this.queue.splice(0)) j.reject(new Error(`worker threads keep failing: ${e.message}`));
+        if (this.workers.length === 0) this.closed = true;
+        return;
+      }
+      this.spawn(script, cfg);
+      this.pump();
     });
     this.workers.push(slot);
   }
 
   run(units: WorkUnit[]): Promise<UnitResult[]> {
     return new Promise((resolve, reject) => {
-      if (this.closed) { reject(new Error('pool closed')); return; }
+      if (this.closed) { reject(new Error('the worker threads failed or were stopped')); return; }
       this.queue.push({ id: this.nextId++, units, resolve, reject });
       this.pump();
     });

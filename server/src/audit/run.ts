@@ -42,6 +42,8 @@ export interface RunOptions {
   label?: string;
   /** Worker threads; 1 runs in this thread; undefined chooses (in-process for small inputs). */
   jobs?: number;
+  /** The worker script (default: dist/audit-worker.js beside the bundle, or worker.js beside this module). */
+  workerScript?: string;
   /** Extra extensions to read from folders. */
   extensions?: string[];
   maxBytes?: number;
@@ -63,6 +65,8 @@ export interface RunOptions {
 
 export interface RunResult {
   reports: AuditReport[];
+  /** Things worth saying that are not input problems (e.g. a worker thread failed and its entries were re-analysed here). */
+  notes: string[];
   /** Entries left out of a split audit because they have no date. */
   undatedSkipped: number;
   jobs: number;
@@ -108,7 +112,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
 
   const cfg: AnalyzerConfig = { pack: packOf(rs), analyze, excerpts: includeExcerpts, locations: o.sarif !== undefined };
   const wanted = o.jobs ?? (bytesTotal < SMALL_INPUT_BYTES ? 1 : os.availableParallelism());
-  const script = wanted > 1 ? workerScript() : undefined;
+  const script = wanted > 1 ? o.workerScript ?? workerScript() : undefined;
   const pool: Pool = script ? new WorkerPool(script, cfg, wanted) : new InProcessPool(cfg);
   const window = Math.max(2, pool.size * 3);
 
@@ -124,12 +128,13 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
   };
 
   // batches in flight, consumed in order
-  interface Batch { metas: Array<{ meta: UnitMeta; input: InputRecord }>; result: Promise<UnitResult[]> }
+  interface Batch { metas: Array<{ meta: UnitMeta; input: InputRecord }>; units: WorkUnit[]; result: Promise<UnitResult[]> }
   const inflight: Batch[] = [];
   let units: WorkUnit[] = [];
   let metas: Batch['metas'] = [];
   let chars = 0;
-  let failure: Error | undefined;
+  const notes: string[] = [];
+  let fallback: InProcessPool | undefined;
 
   const consume = (b: Batch, results: UnitResult[]) => {
     results.forEach((res, i) => {
@@ -157,16 +162,19 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
       results = await b.result;
     } catch (e) {
       if (o.signal?.aborted) throw new AuditCancelled();
-      failure = e as Error;
-      // a worker died on this batch: report its entries instead of losing the run
-      results = b.metas.map(() => ({ words: 0, found: [], error: String((e as Error).message ?? e) }));
+      // a worker thread died on this batch: analyse it here instead, so nothing is lost
+      if (!fallback) {
+        fallback = new InProcessPool(cfg);
+        notes.push(`a worker thread failed (${String((e as Error).message ?? e).split('\n')[0]}); its entries were analysed in the main thread`);
+      }
+      results = await fallback.run(b.units);
     }
     consume(b, results);
     report();
   };
   const flush = async () => {
     if (units.length === 0) return;
-    inflight.push({ metas, result: pool.run(units) });
+    inflight.push({ metas, units, result: pool.run(units) });
     // a rejected promise is handled when the batch is drained
     inflight[inflight.length - 1].result.catch(() => undefined);
     units = [];
@@ -231,9 +239,8 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
     throw e;
   }
   await pool.close();
-  if (failure && errors.length === 0) errors.push({ path: '', message: `internal error: ${failure.message}` });
   progress.current = undefined;
   report(true);
   const reports = accs.map((a) => a.toReport(inputs, errors));
-  return { reports, undatedSkipped, jobs: pool.size };
+  return { reports, notes, undatedSkipped, jobs: pool.size };
 }

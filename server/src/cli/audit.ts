@@ -201,6 +201,7 @@ export async function runAuditCli(argv: string[], out: Output): Promise<number> 
   let report: AuditReport;
   try {
     const res = await auditWithProgress(args.positional, settings, { sarif });
+    for (const n of res.notes) out.stderr(`casenote-audit: note: ${n}\n`);
     report = res.reports[0];
     report.errors.unshift(...settings.ruleErrors);
     const secs = (Date.now() - t0) / 1000;
