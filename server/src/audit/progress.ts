@@ -21,8 +21,14 @@ export class ProgressBar {
     const mb = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
     const speed = secs > 0.5 ? p.bytesDone / 1048576 / secs : 0;
     const eta = speed > 0 && frac > 0.01 ? ((p.bytesTotal - p.bytesDone) / 1048576) / speed : undefined;
-    const cols = this.stream.columns ?? 80;
-    const info = ` ${(frac * 100).toFixed(0).padStart(3)}% ${p.filesDone}/${p.filesTotal} files ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB${speed > 0 ? ` ${speed.toFixed(2)} MB/s` : ''}${eta !== undefined ? ` ETA ${clock(eta)}` : ''} ${p.entries} entries`;
+    const cols = this.stream.columns || 80;
+    // the most useful pieces first; the rest only when the terminal is wide enough
+    const pieces = [`${(frac * 100).toFixed(0).padStart(3)}%`, `${p.filesDone}/${p.filesTotal} files`, `${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`];
+    if (eta !== undefined) pieces.push(`ETA ${clock(eta)}`);
+    if (speed > 0) pieces.push(`${speed.toFixed(2)} MB/s`);
+    pieces.push(`${p.entries} entries`);
+    let info = '';
+    for (const x of pieces) if (this.label.length + 14 + info.length + x.length + 1 < cols) info += ` ${x}`;
     const barW = Math.max(10, Math.min(30, cols - info.length - this.label.length - 4));
     const full = Math.round(frac * barW);
     const line = `${this.label} ▕${'█'.repeat(full)}${'░'.repeat(barW - full)}▏${info}`;
