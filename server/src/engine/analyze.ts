@@ -43,8 +43,9 @@ export class AnalysisSession {
   readonly blocks: Block[];
   readonly roles: Roles;
   private readonly results: Array<BlockResult | undefined>;
-  constructor(private readonly analyzer: Analyzer, readonly text: string) {
-    this.roles = detectRoles(text);
+  /** `roles` overrides detection: a batch audit reads the people from a case file's header once and analyses each entry with them. */
+  constructor(private readonly analyzer: Analyzer, readonly text: string, roles?: Roles) {
+    this.roles = roles ?? detectRoles(text);
     this.blocks = splitBlocks(text);
     this.results = new Array(this.blocks.length);
     analyzer.beginRun(this.roles);
@@ -90,14 +91,14 @@ export class Analyzer {
     this.active = ruleSet.rules.map((r) => !off.has(r.id) && (!cats || cats.has(r.category)) && (this.options.aligned || r.kind !== 'aligned'));
   }
 
-  /** Analyses a whole text. */
-  analyze(text: string): AnalysisResult {
-    return new AnalysisSession(this, text).result();
+  /** Analyses a whole text; `roles` (optional) are the people it is about, when known from elsewhere (e.g. a case-file header). */
+  analyze(text: string, roles?: Roles): AnalysisResult {
+    return new AnalysisSession(this, text, roles).result();
   }
 
   /** Starts a sliced analysis (see AnalysisSession). */
-  session(text: string): AnalysisSession {
-    return new AnalysisSession(this, text);
+  session(text: string, roles?: Roles): AnalysisSession {
+    return new AnalysisSession(this, text, roles);
   }
 
   /** @internal */

@@ -1,0 +1,116 @@
+// Streaming decode of text exports: a file is read in chunks and decoded as it goes, so a
+// 300 MB CSV never sits in memory whole. The rules are those of host/readText (BOM, UTF-16,
+// binary detection, Windows-1252 fallback), applied chunk by chunk: a UTF-8 file that turns out
+// not to be UTF-8 part-way through is decoded as Windows-1252 from the first bad chunk on (bytes
+// before it were ASCII or valid UTF-8, which Windows-1252 would have read the same in practice).
+
+import * as fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { InputError, ioReason } from '../host/readText';
+
+export const CHUNK_BYTES = 256 * 1024;
+
+export interface DecodeState {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  note?: string;
+  bytes: number;
+}
+
+/** Windows-1252's characters for bytes 0x80-0x9F (where it differs from Latin-1). */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Decodes Windows-1252 (Node's TextDecoder treats it as Latin-1, which gets curly quotes and dashes wrong). */
+export function decodeWindows1252(buf: Uint8Array): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
+/** True when the first bytes look like binary data (NUL, or more than 10% control bytes). */
+export function looksBinary(buf: Uint8Array): boolean {
+  const n = Math.min(buf.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = buf[i];
+    if (b === 0) return true;
+    if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+/** Length of the longest prefix of `buf` that does not end inside a UTF-8 sequence. */
+function completePrefix(buf: Uint8Array): number {
+  const n = buf.length;
+  // walk back over at most 3 continuation bytes to the lead byte of the last sequence
+  let i = n - 1;
+  let back = 0;
+  while (i >= 0 && back < 3 && (buf[i] & 0xc0) === 0x80) { i--; back++; }
+  if (i < 0) return n;
+  const lead = buf[i];
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return n - i >= need ? n : i;
+}
+
+/**
+ * Reads `path` in chunks and yields decoded text. Throws InputError for unreadable, empty or
+ * binary files (before yielding anything). `state` is filled in as the file is read.
+ */
+export async function* decodeChunks(path: string, state: DecodeState, signal?: AbortSignal, chunkBytes = CHUNK_BYTES): AsyncGenerator<string> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(path, 'r');
+  } catch (e) {
+    throw new InputError(ioReason(e));
+  }
+  try {
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let carry: Buffer = Buffer.alloc(0);
+    let first = true;
+    let utf16: TextDecoder | undefined;
+    for (;;) {
+      if (signal?.aborted) return;
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, chunkBytes, null)).bytesRead;
+      } catch (e) {
+        throw new InputError(ioReason(e));
+      }
+      if (n === 0) break;
+      state.bytes += n;
+      let chunk: Buffer = Buffer.from(buf.subarray(0, n));
+      if (first) {
+        first = false;
+        if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) { state.encoding = 'utf-16le'; utf16 = new TextDecoder('utf-16le'); chunk = chunk.subarray(2); }
+        else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) { state.encoding = 'utf-16be'; utf16 = new TextDecoder('utf-16be'); chunk = chunk.subarray(2); }
+        else {
+          if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+          if (looksBinary(chunk)) throw new InputError('binary file (contains NUL or control bytes); not a text export');
+        }
+      }
+      if (utf16) { yield utf16.decode(chunk, { stream: true }); continue; }
+      if (state.encoding === 'windows-1252') { yield decodeWindows1252(chunk); continue; }
+      const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = completePrefix(all);
+      const head = all.subarray(0, cut);
+      if (isUtf8(head)) {
+        carry = Buffer.from(all.subarray(cut));
+        if (head.length > 0) yield head.toString('utf8');
+      } else {
+        state.encoding = 'windows-1252';
+        state.note = 'not valid UTF-8; decoded as Windows-1252';
+        carry = Buffer.alloc(0);
+        yield decodeWindows1252(all);
+      }
+    }
+    if (state.bytes === 0) throw new InputError('empty file');
+    if (utf16) {
+      const rest = utf16.decode();
+      if (rest) yield rest;
+    } else if (carry.length > 0) {
+      // a truncated multi-byte sequence at the very end
+      state.note = 'ends in an incomplete UTF-8 sequence; the last bytes were decoded as Windows-1252';
+      yield decodeWindows1252(carry);
+    }
+  } finally {
+    await fh.close();
+  }
+}

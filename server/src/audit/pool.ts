@@ -1,0 +1,102 @@
+// Where entries are analysed: in worker threads (one per core by default) or, for small inputs
+// and --jobs 1, in this thread. Both run the same UnitAnalyzer. Results come back per batch;
+// the caller consumes them in submission order, so reports do not depend on thread timing.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AnalyzerConfig, UnitAnalyzer, UnitResult, WorkUnit } from './analyzeUnits';
+
+export interface Pool {
+  readonly size: number;
+  run(units: WorkUnit[]): Promise<UnitResult[]>;
+  close(): Promise<void>;
+}
+
+export class InProcessPool implements Pool {
+  readonly size = 1;
+  private readonly analyzer: UnitAnalyzer;
+  constructor(cfg: AnalyzerConfig) {
+    this.analyzer = new UnitAnalyzer(cfg);
+  }
+  async run(units: WorkUnit[]): Promise<UnitResult[]> {
+    // yield to the event loop so progress output and cancellation stay responsive
+    await new Promise<void>((r) => setImmediate(r));
+    return this.analyzer.run(units);
+  }
+  async close(): Promise<void> { /* nothing to release */ }
+}
+
+/** The worker script: dist/audit-worker.js beside the bundle, or worker.js beside this module when run from out/. */
+export function workerScript(): string | undefined {
+  for (const p of [path.join(__dirname, 'audit-worker.js'), path.join(__dirname, 'worker.js')]) if (fs.existsSync(p)) return p;
+  return undefined;
+}
+
+interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => void; reject: (e: Error) => void }
+
+export class WorkerPool implements Pool {
+  private readonly workers: Array<{ w: Worker; job?: Job }> = [];
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+  /** Workers that died; past a few, the pool gives up instead of respawning forever. */
+  private deaths = 0;
+
+  constructor(script: string, cfg: AnalyzerConfig, readonly size: number) {
+    for (let i = 0; i < size; i++) this.spawn(script, cfg);
+  }
+
+  private spawn(script: string, cfg: AnalyzerConfig): void {
+    const slot: { w: Worker; job?: Job } = { w: new Worker(script, { workerData: cfg }) };
+    slot.w.on('message', (m: { id: number; results?: UnitResult[]; error?: string }) => {
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) {
+        if (m.results) job.resolve(m.results);
+        else job.reject(new Error(m.error ?? 'worker failed'));
+      }
+      this.pump();
+    });
+    slot.w.on('error', (e) => {
+      const job = slot.job;
+      slot.job = undefined;
+      job?.reject(e);
+      // replace the dead worker so the batch can go on (the failed batch is reported by the caller)
+      const i = this.workers.indexOf(slot);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (this.closed) return;
+      if (++this.deaths > 3 + this.size) {
+        for (const j of this.queue.splice(0)) j.reject(new Error(`worker threads keep failing: ${e.message}`));
+        if (this.workers.length === 0) this.closed = true;
+        return;
+      }
+      this.spawn(script, cfg);
+      this.pump();
+    });
+    this.workers.push(slot);
+  }
+
+  run(units: WorkUnit[]): Promise<UnitResult[]> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) { reject(new Error('the worker threads failed or were stopped')); return; }
+      this.queue.push({ id: this.nextId++, units, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.workers) {
+      if (slot.job || this.queue.length === 0) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.w.postMessage({ id: job.id, units: job.units });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const j of this.queue.splice(0)) j.reject(new Error('cancelled'));
+    await Promise.all(this.workers.map((s) => s.w.terminate()));
+  }
+}
