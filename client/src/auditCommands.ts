@@ -17,8 +17,8 @@ import { AUDIT_REQUEST, AuditParams, AuditResult, COMPARE_REQUEST, CompareParams
 
 /** The command contributions to add to package.json. */
 export const AUDIT_COMMANDS = [
-  { command: 'casenoteAudit.auditFolder', title: 'Audit Folder…', category: 'Case Notes' },
-  { command: 'casenoteAudit.compareAudits', title: 'Compare Audits…', category: 'Case Notes' },
+  { command: 'caseNoteAudit.auditFolder', title: 'Audit Folder…', category: 'Case Notes' },
+  { command: 'caseNoteAudit.compareAudits', title: 'Compare Audits…', category: 'Case Notes' },
 ] as const;
 
 const CSP_NOTE = 'The report is shown with scripts disabled; it has no external resources.';
@@ -26,7 +26,9 @@ const CSP_NOTE = 'The report is shown with scripts disabled; it has no external 
 export function registerAuditCommands(context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined): vscode.Disposable[] {
   const panels = new Set<vscode.WebviewPanel>();
   return [
-    vscode.commands.registerCommand(AUDIT_COMMANDS[0].command, () => auditFolder(context, getClient, panels)),
+    // from the Explorer's context menu VS Code passes the folder (and the selection); tests pass the privacy choice too
+    vscode.commands.registerCommand(AUDIT_COMMANDS[0].command, (uri?: vscode.Uri, selected?: vscode.Uri[], opts?: { includeExcerpts?: boolean }) =>
+      auditFolder(context, getClient, panels, selected?.length ? selected : uri ? [uri] : undefined, opts?.includeExcerpts)),
     vscode.commands.registerCommand(AUDIT_COMMANDS[1].command, () => compareAudits(context, getClient, panels)),
     { dispose: () => { for (const p of panels) p.dispose(); } },
   ];
@@ -107,10 +109,10 @@ async function offerToSave(files: Array<[string, string]>, summary: string, conf
   void vscode.window.showInformationMessage(`Case Notes: saved ${written.join(', ')}.`);
 }
 
-async function auditFolder(_context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined, panels: Set<vscode.WebviewPanel>): Promise<void> {
+async function auditFolder(_context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined, panels: Set<vscode.WebviewPanel>, given?: vscode.Uri[], excerpts?: boolean): Promise<AuditResult | undefined> {
   const client = clientOrWarn(getClient);
   if (!client) return;
-  const picked = await vscode.window.showOpenDialog({
+  const picked = given ?? await vscode.window.showOpenDialog({
     canSelectFolders: true, canSelectFiles: true, canSelectMany: true, openLabel: 'Audit', title: 'Case Notes: audit which folders or exported files?',
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     filters: { 'Case-note exports': ['txt', 'md', 'csv', 'docx', 'html', 'htm'] },
@@ -118,15 +120,17 @@ async function auditFolder(_context: vscode.ExtensionContext, getClient: () => B
   if (!picked?.length) return;
   const nonLocal = picked.find((u) => u.scheme !== 'file');
   if (nonLocal) { void vscode.window.showErrorMessage(`Case Notes: only files on this machine can be audited (${nonLocal.toString()}).`); return; }
-  const includeExcerpts = await pickPrivacy();
+  const includeExcerpts = excerpts ?? await pickPrivacy();
   if (includeExcerpts === undefined) return;
   const r = await runWithProgress<AuditResult>(client, 'Case Notes: auditing', AUDIT_REQUEST, { paths: picked.map((u) => u.fsPath), includeExcerpts });
   if (!r) return;
   showReport(panels, 'Case-note audit', r.html);
   const t = r.json.totals;
   const problems = r.json.errors.length > 0 ? ` ${r.json.errors.length} input problem(s) are listed at the end of the report.` : '';
-  await offerToSave([['audit.html', r.html], ['audit.json', JSON.stringify(r.json, null, 2) + '\n'], ['audit.md', r.markdown]],
+  // not awaited: the report is already open, and saving is the user's choice whenever they make it
+  void offerToSave([['audit.html', r.html], ['audit.json', JSON.stringify(r.json, null, 2) + '\n'], ['audit.md', r.markdown]],
     `Audited ${t.files} files, ${t.entries} entries: ${t.concerns} concerns, ${t.aligned} aligned-language indicators.${problems}`, includeExcerpts);
+  return r;
 }
 
 async function compareAudits(_context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined, panels: Set<vscode.WebviewPanel>): Promise<void> {

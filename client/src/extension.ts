@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerAuditCommands } from './auditCommands';
 import {
   AnalysisDoneParams, CASENOTE_LANGUAGE, Commands, CONFIG_SECTION, DEFAULT_LANGUAGES, DismissParams, DismissResult, ExplainParams, ExplainResult,
   FindingCommandArgs, Methods, SOURCE, VisibleRangesParams,
@@ -83,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
     return client;
   };
 
+  context.subscriptions.push(...registerAuditCommands(context, () => client));
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.explain, async (args: FindingCommandArgs) => {
       const params: ExplainParams = { uri: args.uri, ruleId: args.data.ruleId, suggestions: args.data.suggestions, text: args.data.text };

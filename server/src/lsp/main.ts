@@ -28,6 +28,7 @@ import { hoverAt } from './hover';
 import { resolveFolder, RuleFolders } from './ruleFolders';
 import { SettingsCache } from './settings';
 import { warmUp } from './warmup';
+import { registerAuditRequests } from './auditRequests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -282,6 +283,9 @@ try {
 } catch (e) {
   connection.console.error(`cannot load the bundled rules: ${(e as Error).message}`);
 }
+
+// batch audits run here too, so the extension's commands use the same engine and readers as the CLI
+registerAuditRequests(connection, { toolVersion: packageVersion() });
 
 documents.listen(connection);
 connection.listen();

@@ -32,6 +32,15 @@ function diagnosticsWhere(uri: vscode.Uri, pred: (ds: vscode.Diagnostic[]) => bo
   });
 }
 
+/** Resolves at the next change of the diagnostics of `uri` (an event, not a timer). */
+function nextDiagnosticsChange(uri: vscode.Uri): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) { sub.dispose(); resolve(); }
+    });
+  });
+}
+
 function folder(): vscode.Uri {
   const f = vscode.workspace.workspaceFolders?.[0];
   assert.ok(f, 'the test workspace is open');
@@ -67,20 +76,34 @@ describe('casenote-audit in a real VS Code', () => {
     const ds = await diagnosticsWhere(editor.document.uri, (d) => byRule(d, 'failed-to-protect').length > 0 && byRule(d, 'volatile-relationship').length > 0, 'findings');
     const [ftp] = byRule(ds, 'failed-to-protect');
     assert.equal(ftp.severity, vscode.DiagnosticSeverity.Error);
-    assert.equal(editor.document.getText(ftp.range), 'failed to protect');
+    assert.match(editor.document.getText(ftp.range), /^failed to protect/);
     assert.ok(typeof ftp.code === 'object' && /docs\/rules\.md#failed-to-protect$/.test(ftp.code.target.toString()), 'code links to the rule documentation');
-    assert.match(ftp.message, /Darren Pike chose to cause/);
+    assert.match(ftp.message, /Darren Pike/, 'the message names the person causing harm from the note');
   });
 
   it('checks plain text too, and applies a quick fix (one per suggestion, none preferred)', async () => {
     const editor = await open('visit.txt');
     assert.equal(editor.document.languageId, 'plaintext');
-    const ds = await diagnosticsWhere(editor.document.uri, (d) => byRule(d, 'failed-to-protect').length > 0, 'failed-to-protect');
-    const [ftp] = byRule(ds, 'failed-to-protect');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, ftp.range, vscode.CodeActionKind.QuickFix.value);
-    // (vscode.executeCodeActionProvider drops CodeAction.diagnostics, so ours are told by title)
-    const ourActions = actions.filter((a) => a.title.startsWith('Rewrite: ') || a.command?.command.startsWith('caseNoteAudit.'));
-    const rewrites = ourActions.filter((a) => a.edit);
+    // Rewrites are offered only while the flagged words are where the diagnostic says; if the
+    // workbench still holds diagnostics from before the server saw this document (seen once in
+    // about twenty runs), the next publication brings the current ones, so wait for it and ask again.
+    let ftp!: vscode.Diagnostic;
+    let ourActions: vscode.CodeAction[] = [];
+    let rewrites: vscode.CodeAction[] = [];
+    for (let attempt = 0; attempt < 3 && rewrites.length === 0; attempt++) {
+      const ds = await diagnosticsWhere(editor.document.uri, (d) => byRule(d, 'failed-to-protect').length > 0, 'failed-to-protect');
+      [ftp] = byRule(ds, 'failed-to-protect');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, ftp.range, vscode.CodeActionKind.QuickFix.value);
+      // (vscode.executeCodeActionProvider drops CodeAction.diagnostics, so ours are told by title)
+      ourActions = actions.filter((a) => a.title.startsWith('Rewrite: ') || a.command?.command.startsWith('caseNoteAudit.'));
+      rewrites = ourActions.filter((a) => a.edit);
+      if (rewrites.length === 0) {
+        // a restarted server analyses the open document afresh and publishes again
+        const republished = nextDiagnosticsChange(editor.document.uri);
+        await vscode.commands.executeCommand('caseNoteAudit.restartServer');
+        await republished;
+      }
+    }
     assert.ok(rewrites.length >= 1, 'a rewrite per suggestion');
     assert.ok(ourActions.every((a) => !a.isPreferred), 'never preferred');
     const titles = ourActions.map((a) => a.title);
@@ -166,6 +189,21 @@ describe('casenote-audit in a real VS Code', () => {
     const doc = await vscode.workspace.openTextDocument(shown);
     assert.match(doc.getText(), /^# volatile-relationship/);
     assert.match(doc.getText(), /Why \(Safe & Together\)/);
+  });
+});
+
+describe('batch audit from VS Code', () => {
+  it('"Case Notes: Audit Folder…" audits a folder in the language server and shows a self-contained report', async function () {
+    this.timeout(60000);
+    const notes = vscode.Uri.joinPath(folder(), 'notes');
+    // the Explorer passes the folder it was invoked on; the privacy choice is the third argument
+    const r = await vscode.commands.executeCommand<{ html: string; json: { totals: { files: number; entries: number; concerns: number } } }>(
+      'caseNoteAudit.auditFolder', notes, [notes], { includeExcerpts: false });
+    assert.ok(r, 'the audit returned a result');
+    assert.ok(r.json.totals.files >= 1, `files audited: ${r.json.totals.files}`);
+    assert.ok(r.json.totals.concerns > 0, 'the audit counted the concerns in the notes');
+    assert.match(r.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'/);
+    assert.doesNotMatch(r.html, /Darren Pike|Claire Lennox/, 'no names in a report made without excerpts');
   });
 });
 
