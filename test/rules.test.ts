@@ -41,3 +41,18 @@ describe('rule examples', () => {
     });
   }
 });
+
+describe('rule examples are written fresh', function () {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const dev = path.join(__dirname, '..', '..', '..', 'shared', 'corpus', 'dev.jsonl');
+  before(function () {
+    if (!fs.existsSync(dev)) this.skip();
+  });
+  it('no example repeats a development-set sentence (the dev set must stay a fair measure)', () => {
+    const key = (s: string) => s.replace(/\[\[|\]\]/g, '').toLowerCase().replace(/[^a-z ]/g, '').replace(/\s+/g, ' ').trim();
+    const devTexts = new Set(fs.readFileSync(dev, 'utf8').split('\n').filter(Boolean).map((l) => key((JSON.parse(l) as { text: string }).text)));
+    const copies = rs.rules.flatMap((r) => [...r.examples.flag, ...r.examples.ok].filter((e) => devTexts.has(key(e))).map((e) => `${r.id}: ${e}`));
+    assert.deepEqual(copies, []);
+  });
+});
