@@ -84,6 +84,19 @@ describe('cli: check', () => {
       fs.rmSync(p);
     }
   });
+  it('decodes Windows-1252 exports, curly quotes included', () => {
+    const p = path.join(dir, 'cp1252.txt');
+    // 0x93 and 0x94 are “ and ” in Windows-1252 (C1 controls in Latin-1); 0xE9 is é
+    fs.writeFileSync(p, Buffer.concat([Buffer.from('Ren'), Buffer.from([0xe9]), Buffer.from(' said '), Buffer.from([0x93]), Buffer.from('fine'), Buffer.from([0x94]), Buffer.from('. Mum failed to protect them.')]));
+    try {
+      const j = JSON.parse(run(['check', p, '--format', 'json']).stdout);
+      assert.equal(j.files[0].encoding, 'windows-1252');
+      const f = j.files[0].findings[0];
+      assert.equal(f.start, 'René said “fine”. Mum '.length);
+    } finally {
+      fs.rmSync(p);
+    }
+  });
   it('loads extra rule folders and reports broken rule files with file and line', () => {
     const rules = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-rules-'));
     try {

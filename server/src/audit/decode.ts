@@ -7,7 +7,9 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
-import { InputError, ioReason } from '../host/readText';
+import { decodeWindows1252, InputError, ioReason, looksBinary } from '../host/readText';
+
+export { decodeWindows1252, looksBinary };
 
 export const CHUNK_BYTES = 256 * 1024;
 
@@ -15,26 +17,6 @@ export interface DecodeState {
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
   note?: string;
   bytes: number;
-}
-
-/** Windows-1252's characters for bytes 0x80-0x9F (where it differs from Latin-1). */
-const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
-
-/** Decodes Windows-1252 (Node's TextDecoder treats it as Latin-1, which gets curly quotes and dashes wrong). */
-export function decodeWindows1252(buf: Uint8Array): string {
-  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
-}
-
-/** True when the first bytes look like binary data (NUL, or more than 10% control bytes). */
-export function looksBinary(buf: Uint8Array): boolean {
-  const n = Math.min(buf.length, 8192);
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = buf[i];
-    if (b === 0) return true;
-    if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
-  }
-  return n > 0 && control / n > 0.1;
 }
 
 /** Length of the longest prefix of `buf` that does not end inside a UTF-8 sequence. */

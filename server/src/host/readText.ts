@@ -25,11 +25,12 @@ export function decodeText(buf: Uint8Array): DecodedText {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
   } catch {
     // Not valid UTF-8: exports from older case-management systems are usually Windows-1252.
-    return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252', note: 'not valid UTF-8; decoded as Windows-1252' };
+    return { text: decodeWindows1252(body), encoding: 'windows-1252', note: 'not valid UTF-8; decoded as Windows-1252' };
   }
 }
 
-function looksBinary(buf: Uint8Array): boolean {
+/** True when the first bytes look like binary data (NUL, or more than 10% control bytes). */
+export function looksBinary(buf: Uint8Array): boolean {
   const n = Math.min(buf.length, 8192);
   let control = 0;
   for (let i = 0; i < n; i++) {
@@ -38,6 +39,14 @@ function looksBinary(buf: Uint8Array): boolean {
     if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
   }
   return n > 0 && control / n > 0.1;
+}
+
+/** Windows-1252's characters for bytes 0x80-0x9F (where it differs from Latin-1). */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Decodes Windows-1252 (Node's TextDecoder treats it as Latin-1, which gets curly quotes and dashes wrong). */
+export function decodeWindows1252(buf: Uint8Array): string {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 /** Reads and decodes a text file, refusing files over `maxBytes`. */
