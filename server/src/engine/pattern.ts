@@ -227,7 +227,35 @@ function anchorsOf(n: PNode): string[] | undefined {
   }
 }
 
-const COMMON = new Set(['the', 'a', 'an', 'to', 'of', 'and', 'in', 'is', 'was', 'be', 'has', 'have', 'had', 'her', 'his', 'he', 'she', 'not', 'on', 'at', 'for', 'with', 'by', 'that', 'it', 'were', 'are', "'s"]);
+/**
+ * Every set of words of which a match must contain at least one, for the whole pattern: a
+ * sentence missing any of them cannot match, which the rule set checks before matching.
+ */
+export function requiredSets(p: CompiledPattern): string[][] {
+  const out: string[][] = [];
+  const walk = (n: PNode) => {
+    if (n.t === 'lit') out.push(n.w);
+    else if (n.t === 'seq') n.n.forEach(walk);
+    else if (n.t === 'alt') { const a = anchorsOf(n); if (a) out.push(a); }
+  };
+  walk(p.prefix); walk(p.core); walk(p.suffix);
+  return out;
+}
+
+/** How common a set of words is in case notes (lower = rarer = a better anchor). */
+export function commonness(words: readonly string[]): number {
+  return rarity([...words]);
+}
+
+const COMMON = new Set([
+  'the', 'a', 'an', 'to', 'of', 'and', 'in', 'is', 'was', 'be', 'has', 'have', 'had', 'her', 'his', 'he', 'she', 'not',
+  'on', 'at', 'for', 'with', 'by', 'that', 'it', 'were', 'are', "'s", 'as', 'from', 'this', 'they', 'them', 'their',
+  'no', 'or', 'but', 'will', 'would', 'can', 'could', 'been', 'being', 'there', 'if', 'when', 'which', 'who', 'what',
+  'so', 'up', 'out', 'about', 'into', 'after', 'before', 'all', 'any', 'some', 'more', 'also', 'than', 'then', 'him',
+  'i', 'we', 'me', 'my', 'our', 'you', 'your', 'do', 'did', 'does', 'said', 'told', 'say', 'says', 'mum', 'dad', 'mother',
+  'father', 'ms', 'mr', 'children', 'child', 'police', 'school', 'home', 'visit', 'back', 'time', 'should', 'may', 'must',
+  'one', 'two', 'since', 'because', 'while', 'get', 'got', 'go', 'went', 'come', 'came', 'see', 'seen', 'saw', 'made',
+]);
 function rarity(words: string[]): number {
   return words.reduce((s, w) => s + (COMMON.has(w) ? 50 : 1), 0);
 }
@@ -261,10 +289,21 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
 interface Prepared {
   ids: Map<PNode, number>;
   sets: Map<PNode, Set<string>>;
-  /** Words a match can start with, or undefined when it can start anywhere (roles, predicates, gaps). */
-  first: Set<string> | undefined;
+  /** What a match can start with; undefined when it can start anywhere (a leading gap). */
+  first: Starts | undefined;
+  /** The rarest set of words every match contains, and the longest a match can be: a match
+   * must start within maxLen tokens before an occurrence of one of these words. */
+  anchor: Set<string> | undefined;
+  maxLen: number;
 }
 const prepared = new WeakMap<CompiledPattern, Prepared>();
+
+/** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
+interface Starts {
+  words: Set<string>;
+  roles: boolean;
+  preds: PredName[];
+}
 
 function prepare(p: CompiledPattern): Prepared {
   let r = prepared.get(p);
@@ -280,37 +319,68 @@ function prepare(p: CompiledPattern): Prepared {
   };
   walk(p.prefix); walk(p.core); walk(p.suffix);
   const f = firstOf({ t: 'seq', n: [p.prefix, p.core, p.suffix] });
-  r = { ids, sets, first: f.any ? undefined : f.words };
+  const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
+  r = {
+    ids, sets,
+    first: f.any ? undefined : { words: f.words, roles: f.roles, preds: [...f.preds] },
+    anchor: req.length > 0 ? new Set(req[0]) : undefined,
+    maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
+  };
   prepared.set(p, r);
   return r;
 }
 
-/** The words a node can start with; `empty` when it can match nothing; `any` when unbounded. */
-function firstOf(n: PNode): { words: Set<string>; empty: boolean; any: boolean } {
+/** Longest role reference the matcher expects ("the children's mother", "Mr John Paul Kerr"). */
+const MAX_ROLE_TOKENS = 8;
+
+/** The most tokens a node can consume. */
+function maxLength(n: PNode): number {
   switch (n.t) {
-    case 'lit': return { words: new Set(n.w), empty: false, any: false };
-    case 'role': case 'pred': return { words: new Set(), empty: false, any: true };
-    case 'gap': return { words: new Set(), empty: true, any: true };
-    case 'not': return { words: new Set(), empty: true, any: false };
+    case 'lit': case 'pred': return 1;
+    case 'role': return MAX_ROLE_TOKENS;
+    case 'gap': return n.max;
+    case 'not': return 0;
+    case 'opt': return maxLength(n.n);
+    case 'alt': return Math.max(0, ...n.n.map(maxLength));
+    case 'seq': return n.n.reduce((a, c) => a + maxLength(c), 0);
+  }
+}
+
+interface FirstInfo { words: Set<string>; roles: boolean; preds: Set<PredName>; empty: boolean; any: boolean }
+
+/** What a node can start with; `empty` when it can match nothing; `any` when unbounded (a gap). */
+function firstOf(n: PNode): FirstInfo {
+  const none = (): FirstInfo => ({ words: new Set(), roles: false, preds: new Set(), empty: false, any: false });
+  switch (n.t) {
+    case 'lit': return { ...none(), words: new Set(n.w) };
+    case 'role': return { ...none(), roles: true };
+    case 'pred': return { ...none(), preds: new Set([n.p]) };
+    case 'gap': return { ...none(), empty: true, any: true };
+    case 'not': return { ...none(), empty: true };
     case 'opt': { const f = firstOf(n.n); return { ...f, empty: true }; }
-    case 'alt': {
-      const words = new Set<string>();
-      let empty = false, any = false;
-      for (const c of n.n) { const f = firstOf(c); f.words.forEach((w) => words.add(w)); empty ||= f.empty; any ||= f.any; }
-      return { words, empty, any };
-    }
-    case 'seq': {
-      const words = new Set<string>();
-      let any = false;
+    case 'alt': case 'seq': {
+      const acc = none();
+      acc.empty = n.t === 'alt' ? false : true;
       for (const c of n.n) {
         const f = firstOf(c);
-        f.words.forEach((w) => words.add(w));
-        any ||= f.any;
-        if (!f.empty) return { words, empty: false, any };
+        f.words.forEach((w) => acc.words.add(w));
+        f.preds.forEach((x) => acc.preds.add(x));
+        acc.roles ||= f.roles;
+        acc.any ||= f.any;
+        if (n.t === 'alt') acc.empty ||= f.empty;
+        else if (!f.empty) { acc.empty = false; return acc; }
       }
-      return { words, empty: true, any };
+      return acc;
     }
   }
+}
+
+function canStart(f: Starts, env: MatchEnv, pos: number): boolean {
+  const t = env.tokens[pos];
+  if (f.words.has(t.norm)) return true;
+  if (f.roles && env.roles.has(pos)) return true;
+  for (const p of f.preds) if (testPred(p, t, pos, env.tokens)) return true;
+  return false;
 }
 
 type Memo = Map<number, number[]>;
@@ -321,10 +391,22 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   const out: PatternMatch[] = [];
   const n = env.tokens.length;
   let memo: Memo | undefined;
+  // starts are only possible within maxLen tokens before an anchor word
+  let allowedFrom = -1;
+  let nextAnchor = -1;
+  const findAnchor = (from: number) => {
+    for (let q = from; q < n; q++) if (prep.anchor!.has(env.tokens[q].norm)) return q;
+    return n + prep.maxLen;
+  };
   let from = 0;
   for (let s = from; s < n; s++) {
     if (s < from) continue;
-    if (prep.first && !prep.first.has(env.tokens[s].norm)) continue;
+    if (prep.anchor) {
+      if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
+      if (nextAnchor >= n) break;
+      if (s < allowedFrom) { s = allowedFrom - 1; continue; }
+    }
+    if (prep.first && !canStart(prep.first, env, s)) continue;
     memo ??= new Map();
     const ctx: Ctx2 = { env, memo, prep };
     const pre = ends(p.prefix, s, ctx);

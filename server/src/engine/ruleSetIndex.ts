@@ -1,6 +1,7 @@
 // The runtime rule set: compiled rules plus an anchor index, so a sentence only runs the
 // patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
 
+import { commonness, requiredSets } from './pattern';
 import { CompiledRule, RulePack } from './ruleset';
 import { RefPatterns } from './roles';
 import { Token } from './text';
@@ -12,14 +13,20 @@ export class RuleSet {
   private readonly stamp: Uint32Array;
   private generation = 0;
   private readonly pairs: Array<[number, number]> = [];
+  /** Per pattern: sets of words that must all be present (one word of each) for it to match. */
+  private readonly required: Array<Array<Set<string>>> = [];
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
     rules.forEach((r, ri) => {
       r.patterns.forEach((p, pi) => {
         const id = this.pairs.length;
         this.pairs.push([ri, pi]);
-        if (p.anchors.length === 0) this.unanchored.push(id);
-        for (const a of p.anchors) {
+        // index on the rarest required set; the others are checked before matching
+        const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
+        this.required.push(req.slice(1).map((w) => new Set(w)));
+        const anchors = req[0] ?? p.anchors;
+        if (anchors.length === 0) this.unanchored.push(id);
+        for (const a of anchors) {
           let list = this.index.get(a);
           if (!list) { list = []; this.index.set(a, list); }
           list.push(id);
@@ -44,11 +51,19 @@ export class RuleSet {
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const ids: number[] = [];
     for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
+    let present: Set<string> | undefined;
     for (const t of tokens) {
       const list = this.index.get(t.norm);
       if (!list) continue;
       for (const id of list) {
-        if (this.stamp[id] !== gen) { this.stamp[id] = gen; ids.push(id); }
+        if (this.stamp[id] === gen) continue;
+        this.stamp[id] = gen;
+        const req = this.required[id];
+        if (req.length > 0) {
+          present ??= new Set(tokens.map((x) => x.norm));
+          if (!req.every((set) => hasAny(set, present!))) continue;
+        }
+        ids.push(id);
       }
     }
     ids.sort((a, b) => a - b);
@@ -64,4 +79,10 @@ export class RuleSet {
   rule(id: string): CompiledRule | undefined {
     return this.rules.find((r) => r.id === id);
   }
+}
+
+function hasAny(set: Set<string>, present: Set<string>): boolean {
+  if (set.size < present.size) { for (const w of set) if (present.has(w)) return true; return false; }
+  for (const w of present) if (set.has(w)) return true;
+  return false;
 }
