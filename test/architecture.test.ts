@@ -28,3 +28,14 @@ describe('architecture', () => {
     assert.deepEqual(bad, []);
   });
 });
+
+describe('packaging', () => {
+  it('the .vsix allow-list ships every bundle the extension loads at run time', () => {
+    const allow = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1).trim());
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    // the client starts dist/server.js; the server loads dist/rules.json and runs audits in dist/audit-worker.js
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/server.js', 'dist/rules.json', 'dist/audit-worker.js']) {
+      assert.ok(allow.includes(f), `${f} is not shipped in the .vsix`);
+    }
+  });
+});
