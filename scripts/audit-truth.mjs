@@ -21,18 +21,12 @@
 //   npm run audit:truth -- --rules-src DIR     score the rules compiled from another rules/ folder
 //                                              (e.g. a rule pack in progress); broken rules are skipped
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { options, require, root } from './lib/script-env.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const argv = process.argv.slice(2);
-const opt = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true) : undefined;
-};
+const opt = options();
 const data = path.resolve(opt('--data') ?? path.join(root, '..', 'shared', 'corpus', 'case-files'));
 const format = opt('--format') ?? 'txt';
 const jobs = opt('--jobs');

@@ -25,17 +25,11 @@
 //   npm run eval:aligned -- --no-build          skip tsc -b server
 //   npm run eval:aligned -- --no-timing         skip the aligned-off/on CPU time comparison
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { options, require, root } from './lib/script-env.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const argv = process.argv.slice(2);
-const opt = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true) : undefined;
-};
+const opt = options();
 const dataDir = path.resolve(opt('--data') ?? path.join(root, '..', 'shared', 'corpus', 'case-files'));
 const devPath = path.resolve(opt('--dev-data') ?? path.join(root, '..', 'shared', 'corpus', 'dev.jsonl'));
 

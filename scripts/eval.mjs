@@ -9,17 +9,11 @@
 //   npm run eval -- --json            machine-readable figures
 //   npm run eval -- --data FILE       another JSONL file in the same format
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { options, require, root } from './lib/script-env.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(import.meta.url);
-const argv = process.argv.slice(2);
-const opt = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true) : undefined;
-};
+const opt = options();
 const dataPath = opt('--data') ?? path.join(root, '..', 'shared', 'corpus', 'dev.jsonl');
 if (!fs.existsSync(dataPath)) {
   console.log(`eval: no development set at ${dataPath}; nothing to evaluate`);
