@@ -24,25 +24,15 @@
 //   npm run eval:aligned -- --dev-data FILE     another dev set (default ../shared/corpus/dev.jsonl)
 //   npm run eval:aligned -- --no-build          skip tsc -b server
 //   npm run eval:aligned -- --no-timing         skip the aligned-off/on CPU time comparison
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { options, require, root } from './lib/script-env.mjs';
+import { loadDevEngine, options, root } from './lib/script-env.mjs';
 
 const opt = options();
 const dataDir = path.resolve(opt('--data') ?? path.join(root, '..', 'shared', 'corpus', 'case-files'));
 const devPath = path.resolve(opt('--dev-data') ?? path.join(root, '..', 'shared', 'corpus', 'dev.jsonl'));
 
-if (!opt('--no-build')) execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'server'], { cwd: root, stdio: 'inherit' });
-process.env.CASENOTE_AUDIT_RULES_FROM_SOURCE = '1';
-const { loadRuleSet } = require(path.join(root, 'out/server/src/host/rulePack.js'));
-const { Analyzer, ALIGNED_KINDS } = require(path.join(root, 'out/server/src/engine/index.js'));
-
-const { ruleSet, problems } = loadRuleSet();
-if (problems.length) {
-  for (const p of problems) console.error(`${p.path}:${p.line}: ${p.field}: ${p.message}`);
-  process.exit(1);
-}
+const { engine: { Analyzer, ALIGNED_KINDS }, ruleSet } = await loadDevEngine(opt);
 
 // ---------------------------------------------------------------------------
 // Input

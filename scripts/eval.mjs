@@ -8,10 +8,9 @@
 //   npm run eval -- --fps [TRAP]      list false positives (optionally of one trap type)
 //   npm run eval -- --json            machine-readable figures
 //   npm run eval -- --data FILE       another JSONL file in the same format
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { options, require, root } from './lib/script-env.mjs';
+import { loadDevEngine, options, root } from './lib/script-env.mjs';
 
 const opt = options();
 const dataPath = opt('--data') ?? path.join(root, '..', 'shared', 'corpus', 'dev.jsonl');
@@ -19,16 +18,7 @@ if (!fs.existsSync(dataPath)) {
   console.log(`eval: no development set at ${dataPath}; nothing to evaluate`);
   process.exit(0);
 }
-if (!opt('--no-build')) execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'server'], { cwd: root, stdio: 'inherit' });
-process.env.CASENOTE_AUDIT_RULES_FROM_SOURCE = '1';
-const { loadRuleSet } = require(path.join(root, 'out/server/src/host/rulePack.js'));
-const { Analyzer, CATEGORIES } = require(path.join(root, 'out/server/src/engine/index.js'));
-
-const { ruleSet, problems } = loadRuleSet();
-if (problems.length) {
-  for (const p of problems) console.error(`${p.path}:${p.line}: ${p.field}: ${p.message}`);
-  process.exit(1);
-}
+const { engine: { Analyzer, CATEGORIES }, ruleSet } = await loadDevEngine(opt);
 const items = fs.readFileSync(dataPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const analyzer = new Analyzer(ruleSet, { explain: true });
 const t0 = process.hrtime.bigint();

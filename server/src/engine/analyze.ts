@@ -139,7 +139,6 @@ export class Analyzer {
     }));
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
-    let paragraphDa: boolean | undefined;
     const rules = this.ruleSet.rules;
     // paragraph-level checks: the first passing match per rule, and how many passed
     const paragraphHits = new Map<number, { finding: Finding; count: number }>();
@@ -149,7 +148,7 @@ export class Analyzer {
         if (!this.active[ri]) continue;
         const rule = rules[ri];
         for (const m of matchPattern(rule.patterns[pi], p.env)) {
-          const reason = this.check(rule, m, p, prepared, si, () => (paragraphDa ??= prepared.some((q) => hasAbuseWord(q.sentence.tokens))));
+          const reason = this.check(rule, m, p, prepared, si);
           const toks = p.sentence.tokens;
           const start = toks[m.coreStart].start;
           const end = toks[m.coreEnd - 1].end;
@@ -178,7 +177,7 @@ export class Analyzer {
   }
 
   /** Runs the guards in order; returns why the match must not be reported as is, or undefined. */
-  private check(rule: CompiledRule, m: PatternMatch, p: Prepared, all: Prepared[], si: number, paragraphDa: () => boolean): SuppressReason | undefined {
+  private check(rule: CompiledRule, m: PatternMatch, p: Prepared, all: Prepared[], si: number): SuppressReason | undefined {
     const toks = p.sentence.tokens;
     const g = rule.guards;
     const flags = (p.flags ??= {
@@ -200,7 +199,7 @@ export class Analyzer {
       const role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
       if (!rule.subject.includes(role)) return 'subject';
     }
-    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !paragraphDaExcluding(all, si, paragraphDa)) return 'no-abuse-context';
+    if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !all.some((q, i) => i !== si && hasAbuseWord(q.sentence.tokens))) return 'no-abuse-context';
     if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
     if (g.quoted && this.options.quotedSpeech !== 'report') {
       let quoted = false;
@@ -234,12 +233,6 @@ export class Analyzer {
       ...(downgraded ? { downgraded } : {}),
     };
   }
-}
-
-function paragraphDaExcluding(all: Prepared[], si: number, paragraphDa: () => boolean): boolean {
-  if (!paragraphDa()) return false;
-  // the paragraph has an abuse word; make sure it is not only the trigger sentence's own
-  return all.some((q, i) => i !== si && hasAbuseWord(q.sentence.tokens));
 }
 
 /** For agentless-passive rules: is the person who acted named by "by X" after the match or in the next sentence? */
