@@ -221,8 +221,11 @@ async function uiCheck(ctx, base, folder) {
   const errors = await page.locator('.monaco-editor .squiggly-error').count();
   const warnings = await page.locator('.monaco-editor .squiggly-warning').count();
   check(errors >= 1 && warnings >= 1, `squiggles in the editor (${errors} error, ${warnings} warning)`);
+  // The item is first drawn as "no findings" when the editor opens; the counts follow the diagnostics
+  // through the extension host to the browser, so wait for the counted text rather than reading once.
+  const counted = page.locator('.statusbar-item', { hasText: /Case note: \d+ error/ }).first();
+  await counted.waitFor({ timeout: 30000 }).catch(() => undefined);
   const status = page.locator('.statusbar-item', { hasText: 'Case note:' }).first();
-  await status.waitFor({ timeout: 30000 }).catch(() => undefined);
   const statusText = (await status.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
   check(/1 error, 1 warning/.test(statusText), `status bar counts the findings in the note ("${statusText}")`);
   // hover the error squiggle so the screenshot also shows the explanation
