@@ -15,14 +15,18 @@ export interface DecodedText {
   note?: string;
 }
 
-/** Decodes bytes of a text export; throws InputError for binary data. */
+/**
+ * Decodes bytes of a text export; throws InputError for binary data. Exactly one BOM is removed
+ * (the decoders are told to keep any other, so a U+FEFF that starts the text itself survives
+ * and the result equals the streaming decode's in audit/decode).
+ */
 export function decodeText(buf: Uint8Array): DecodedText {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le', { ignoreBOM: true }).decode(buf.subarray(2)), encoding: 'utf-16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be', { ignoreBOM: true }).decode(buf.subarray(2)), encoding: 'utf-16be' };
   const body = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
   if (looksBinary(body)) throw new InputError('binary file (contains NUL or control bytes); not a text export');
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8' };
   } catch {
     // Not valid UTF-8: exports from older case-management systems are usually Windows-1252.
     return { text: decodeWindows1252(body), encoding: 'windows-1252', note: 'not valid UTF-8; decoded as Windows-1252' };
