@@ -7,7 +7,7 @@ import { expandPaths } from '../host/files';
 import { loadRuleSet } from '../host/rulePack';
 import { DEFAULT_MAX_BYTES, InputError, readTextFile, decodeText } from '../host/readText';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
-import { Output } from './output';
+import { errorLine, Output, writeJson } from './output';
 
 export const CHECK_HELP = `Usage: casenote-audit check [paths...] [options]
 
@@ -141,9 +141,9 @@ export async function runCheck(argv: string[], out: Output): Promise<number> {
   }
 
   if (format === 'json') {
-    out.stdout(JSON.stringify(result, null, 2) + '\n');
+    writeJson(result, (s) => out.stdout(s));
   } else {
-    for (const e of errors) out.stderr(`${out.paint('red', 'error')} ${e.path}: ${e.message}\n`);
+    for (const e of errors) out.stderr(`${out.paint('red', 'error')} ${errorLine(e)}\n`);
     const parts = (['error', 'warning', 'information', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'information' ? 'info' : s}${counts[s] === 1 || s === 'information' ? '' : 's'}`);
     const total = counts.error + counts.warning + counts.information + counts.hint;
     out.stdout(`\n${total === 0 ? 'No findings' : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +

@@ -29,3 +29,54 @@ export class Output {
     return 2;
   }
 }
+
+/**
+ * "path:line: reason" for an input or rule-file error. Rule problems carry "LINE:COLUMN: FIELD:
+ * MESSAGE" in their message; joined as path:line:column they are clickable in terminals and editors.
+ */
+export function errorLine(e: { path: string; line?: number; message: string }): string {
+  if (e.line) return `${e.path}:${e.line}: ${e.message}`;
+  return /^\d+:\d+: /.test(e.message) ? `${e.path}:${e.message}` : `${e.path}: ${e.message}`;
+}
+
+/**
+ * Writes `value` as JSON.stringify(value, null, 2) would, but in pieces: a note of tens of MB
+ * can have a million findings, and one string of the whole document would exceed V8's string
+ * limit ("Invalid string length") long before memory runs out. Pieces are batched to 64 KB.
+ */
+export function writeJson(value: unknown, write: (s: string) => void): void {
+  let buf = '';
+  const emit = (s: string) => {
+    buf += s;
+    if (buf.length >= 65536) { write(buf); buf = ''; }
+  };
+  const walk = (v: unknown, indent: string): void => {
+    if (Array.isArray(v)) {
+      if (v.length === 0) { emit('[]'); return; }
+      const inner = indent + '  ';
+      emit('[');
+      v.forEach((x, i) => {
+        emit(`${i === 0 ? '' : ','}\n${inner}`);
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') emit('null');
+        else walk(x, inner);
+      });
+      emit(`\n${indent}]`);
+    } else if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      const inner = indent + '  ';
+      let first = true;
+      emit('{');
+      for (const [k, x] of Object.entries(v)) {
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        emit(`${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `);
+        first = false;
+        walk(x, inner);
+      }
+      emit(first ? '}' : `\n${indent}}`);
+    } else {
+      emit(JSON.stringify(v, null, 2).replace(/\n/g, '\n' + indent));
+    }
+  };
+  walk(value, '');
+  emit('\n');
+  if (buf) write(buf);
+}
