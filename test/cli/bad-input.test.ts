@@ -121,6 +121,23 @@ describe('cli: bad input (check and audit)', function () {
     assert.equal(a.json.totals.entries, 1);
   });
 
+  it('refuses pipes and devices named explicitly instead of blocking or reading for ever, and caps standard input', () => {
+    const fifo = path.join(dir, 'fifo.txt');
+    spawnSync('mkfifo', [fifo]);
+    const good = path.join(dir, 'good.txt');
+    fs.writeFileSync(good, NOTE);
+    const NOT_REGULAR = 'not a regular file (a pipe, device or socket); not a text export';
+    for (const cmd of ['check', 'audit']) {
+      // nothing ever writes to the FIFO: a read would wait until the timeout kills the child
+      const r = run([cmd, fifo, '/dev/zero', good, '--format', 'json'], { timeout: 30000 });
+      assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+      assert.deepEqual(errorsOf(r.json), [['fifo.txt', NOT_REGULAR], ['zero', NOT_REGULAR]]);
+    }
+    const big = run(['check', '--stdin', '--max-size', '1', '--format', 'json'], { input: 'Mum failed to protect them. '.repeat(40000) });
+    assert.equal(big.code, 2);
+    assert.deepEqual(errorsOf(big.json), [['<stdin>', 'more than 1 MB on standard input, over the limit (raise it with --max-size)']]);
+  });
+
   it('reports files and folders the user cannot read (EACCES), and reads the rest', function () {
     const d = path.join(dir, 'perm');
     fs.mkdirSync(path.join(d, 'locked'), { recursive: true });
@@ -194,6 +211,28 @@ describe('cli: bad input (check and audit)', function () {
       fs.writeFileSync(path.join(rules, 'bad-category.yaml'), 'id: bad-category\ncategory: nonsense\nseverity: warning\nmessage: "m"\n');
       fs.writeFileSync(path.join(rules, 'bad-yaml.yaml'), 'id: bad-yaml\npatterns: [unclosed\n');
       fs.writeFileSync(path.join(rules, 'note.txt'), NOTE);
+    });
+    it('a rule folder with a FIFO, an over-size file and a subfolder the user cannot read', function () {
+      const hostile = path.join(dir, 'hostile-rules');
+      fs.mkdirSync(path.join(hostile, 'locked'), { recursive: true });
+      fs.chmodSync(hostile, 0o755);
+      spawnSync('mkfifo', [path.join(hostile, 'pipe.yaml')]);
+      fs.writeFileSync(path.join(hostile, 'huge.yaml'), `id: huge\n# ${'x'.repeat(2 * 1048576)}\n`);
+      fs.chmodSync(path.join(hostile, 'huge.yaml'), 0o644);
+      fs.chmodSync(path.join(hostile, 'locked'), 0o000);
+      const asUser: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      try {
+        const r = run(['check', '--stdin', '--rules', hostile, '--format', 'json'], { ...asUser, input: 'Mum failed to protect the children.', timeout: 30000 });
+        assert.equal(r.code, 2, r.stderr);
+        assert.deepEqual(errorsOf(r.json), [
+          ['huge.yaml', '1:1: cannot read: 2.0 MB, over the 1 MB limit for a rule file'],
+          ['locked', '1:1: cannot read rule folder: permission denied'],
+          ['pipe.yaml', '1:1: cannot read: not a regular file'],
+        ]);
+        assert.equal(r.json.files[0].findings[0].ruleId, 'failed-to-protect', 'the bundled rules still ran');
+      } finally {
+        fs.chmodSync(path.join(hostile, 'locked'), 0o755);
+      }
     });
     for (const cmd of ['check', 'audit']) {
       it(cmd, () => {

@@ -62,6 +62,8 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Decode
     throw new InputError(ioReason(e));
   }
   if (st.isDirectory()) throw new InputError('is a folder');
+  // a FIFO would block the read for ever and a device (/dev/zero) never ends
+  if (!st.isFile()) throw new InputError(NOT_REGULAR);
   if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (raise it with --max-size)`);
   let buf: Buffer;
   try {
@@ -70,6 +72,28 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Decode
     throw new InputError(ioReason(e));
   }
   return decodeText(buf);
+}
+
+export const NOT_REGULAR = 'not a regular file (a pipe, device or socket); not a text export';
+
+/**
+ * Reads a stream (standard input) whole, refusing more than `maxBytes`: a stream has no size to
+ * check first, so the limit is applied as it is read.
+ */
+export async function readStreamLimited(stream: AsyncIterable<Buffer | string>, maxBytes = DEFAULT_MAX_BYTES): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of stream) {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      n += b.length;
+      if (n > maxBytes) throw new InputError(`more than ${(maxBytes / 1048576).toFixed(0)} MB on standard input, over the limit (raise it with --max-size)`);
+      parts.push(b);
+    }
+  } catch (e) {
+    throw e instanceof InputError ? e : new InputError(ioReason(e));
+  }
+  return Buffer.concat(parts);
 }
 
 export function ioReason(e: unknown): string {
