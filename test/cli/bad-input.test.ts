@@ -212,20 +212,27 @@ describe('cli: bad input (check and audit)', function () {
       fs.writeFileSync(path.join(rules, 'bad-yaml.yaml'), 'id: bad-yaml\npatterns: [unclosed\n');
       fs.writeFileSync(path.join(rules, 'note.txt'), NOTE);
     });
-    it('a rule folder with a FIFO, an over-size file and a subfolder the user cannot read', function () {
+    it('a rule folder with a FIFO, an over-size file, YAML alias bombs and a subfolder the user cannot read', function () {
       const hostile = path.join(dir, 'hostile-rules');
       fs.mkdirSync(path.join(hostile, 'locked'), { recursive: true });
       fs.chmodSync(hostile, 0o755);
       spawnSync('mkfifo', [path.join(hostile, 'pipe.yaml')]);
       fs.writeFileSync(path.join(hostile, 'huge.yaml'), `id: huge\n# ${'x'.repeat(2 * 1048576)}\n`);
       fs.chmodSync(path.join(hostile, 'huge.yaml'), 0o644);
+      // "billion laughs": nine levels of ten aliases each would expand to 10^9 items
+      const laughs = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)];
+      fs.writeFileSync(path.join(hostile, 'bomb.yaml'), ['id: bomb', ...laughs, 'patterns: *a8', ''].join('\n'));
+      fs.writeFileSync(path.join(hostile, 'lexicon.yaml'), [...laughs, 'classes: *a8', ''].join('\n'));
+      for (const f of ['bomb.yaml', 'lexicon.yaml']) fs.chmodSync(path.join(hostile, f), 0o644);
       fs.chmodSync(path.join(hostile, 'locked'), 0o000);
       const asUser: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
       try {
         const r = run(['check', '--stdin', '--rules', hostile, '--format', 'json'], { ...asUser, input: 'Mum failed to protect the children.', timeout: 30000 });
         assert.equal(r.code, 2, r.stderr);
         assert.deepEqual(errorsOf(r.json), [
+          ['bomb.yaml', '1:1: YAML: Excessive alias count indicates a resource exhaustion attack'],
           ['huge.yaml', '1:1: cannot read: 2.0 MB, over the 1 MB limit for a rule file'],
+          ['lexicon.yaml', '1:1: YAML: Excessive alias count indicates a resource exhaustion attack'],
           ['locked', '1:1: cannot read rule folder: permission denied'],
           ['pipe.yaml', '1:1: cannot read: not a regular file'],
         ]);
