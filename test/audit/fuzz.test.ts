@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { CsvParser, CsvProblem, CsvRecord, mapColumns } from '../../server/src/audit/csv';
 import { decodeChunks, DecodeState } from '../../server/src/audit/decode';
 import { ChronologySplitter, RawEntry } from '../../server/src/audit/entries';
-import { htmlToText } from '../../server/src/audit/html';
+import { decodeEntities, htmlToText } from '../../server/src/audit/html';
 import { formatOf, readInput } from '../../server/src/audit/readers';
 import { csvField } from '../../server/src/audit/report/csv';
 import { decodeText, decodeWindows1252, InputError, looksBinary } from '../../server/src/host/readText';
@@ -261,9 +261,47 @@ describe('readers and decoding properties (fast-check)', function () {
 
   describe('HTML to text', () => {
     const html = fc.array(fc.oneof(
-      { weight: 2, arbitrary: fc.constantFrom('<p>', '</p>', '<h2>', '</h2>', '<td>', '</td>', '<tr>', '</tr>', '<br>', '<script>', '</script>', '<!--', '-->', '<', '>', '&amp;', '&#xD800;', '&#128512;', '&#0;', '&bogus;', '&#x110000;', '<style x="a>b">') },
+      { weight: 2, arbitrary: fc.constantFrom('<p>', '</p>', '<h2>', '</h2>', '<td>', '</td>', '<tr>', '</tr>', '<br>', '<script>', '</script>', '</SCRIPT >', '<Style>', '</style', '<head>', '<header>', '</head>', '<a_b>', '<p1>', '<pé>', '</', '<!--', '-->', '<!-->', '<', '>', ' ', '\u0130', '&amp;', '&#xD800;', '&#128512;', '&#0;', '&bogus;', '&#x110000;', '<style x="a>b">') },
       { weight: 2, arbitrary: messy },
     ), { maxLength: 30 }).map((a) => a.join(''));
+
+    /** The regular-expression version htmlToText replaced (quadratic on hostile input): the oracle. */
+    function reference(input: string): string {
+      let s = input.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style|head|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '');
+      let out = '';
+      let last = 0;
+      const tag = /<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g;
+      let m: RegExpExecArray | null;
+      let rowOpen = false;
+      while ((m = tag.exec(s)) !== null) {
+        out += s.slice(last, m.index).replace(/\s+/g, ' ');
+        last = m.index + m[0].length;
+        const name = m[1].toLowerCase();
+        const closing = m[0][1] === '/';
+        const h = /^h([1-6])$/.exec(name);
+        if (h) out += closing ? '\n\n' : `\n\n${'#'.repeat(Number(h[1]))} `;
+        else if (name === 'td' || name === 'th') { if (!closing) { out += rowOpen ? ' | ' : '| '; rowOpen = true; } }
+        else if (name === 'tr') { if (closing && rowOpen) out += ' |'; rowOpen = false; out += '\n'; }
+        else if (['p', 'div', 'section', 'article', 'blockquote', 'pre'].includes(name)) out += '\n\n';
+        else if (/^(?:p|div|br|li|ul|ol|dl|dt|dd|tr|table|thead|tbody|tfoot|section|article|header|footer|main|nav|aside|blockquote|pre|hr|figure|figcaption|address|caption|body|html)$/.test(name)) out += '\n';
+      }
+      out += s.slice(last).replace(/\s+/g, ' ');
+      s = decodeEntities(out);
+      return s.split('\n').map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim()).join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+    }
+
+    it('gives what the regular-expression version gave (1,000 documents)', () => {
+      fc.assert(fc.property(html, (h) => { assert.equal(htmlToText(h), reference(h)); }), { numRuns: 1000 });
+    });
+
+    it('is linear on hostile HTML: a megabyte of unclosed tags, comments and scripts', () => {
+      for (const unit of ['<script>', '<!--', '<p ', '<style a', '<script></scrip', '<head>-->']) {
+        const t0 = Date.now();
+        htmlToText(unit.repeat(Math.ceil(1048576 / unit.length)));
+        // the regular-expression version took minutes here; linear work takes well under a second
+        assert.ok(Date.now() - t0 < 5000, `${JSON.stringify(unit)} x 1 MB took ${Date.now() - t0} ms`);
+      }
+    });
 
     it('never throws, is deterministic, and gives tidy, well-formed lines (600 documents)', () => {
       fc.assert(fc.property(html, (h) => {
