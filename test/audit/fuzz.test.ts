@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { CsvParser, CsvProblem, CsvRecord, mapColumns } from '../../server/src/audit/csv';
 import { decodeChunks, DecodeState } from '../../server/src/audit/decode';
-import { ChronologySplitter, RawEntry } from '../../server/src/audit/entries';
+import { caseRefOf, ChronologySplitter, parseAuthorLine, RawEntry, splitAuthor } from '../../server/src/audit/entries';
 import { decodeEntities, htmlToText } from '../../server/src/audit/html';
 import { formatOf, readInput } from '../../server/src/audit/readers';
 import { csvField } from '../../server/src/audit/report/csv';
@@ -197,6 +197,36 @@ describe('readers and decoding properties (fast-check)', function () {
         assert.equal(e[0].text.replace(/\n/g, ''), line);
         for (const piece of e[0].text.split('\n')) assert.ok(wellFormed(piece), 'a piece splits a surrogate pair');
       }), { numRuns: 8 });
+    });
+  });
+
+  describe('header and author lines', () => {
+    // the regular expressions these functions replaced (cubic or quadratic on runs of white space): the oracles
+    const CASE_REF = /^\s*\|?\s*[*_]{0,2}case\s*(?:ref(?:erence)?|number|no\.?|id)[*_]{0,2}\s*(?::|\|)\s*[*_]{0,2}([A-Za-z0-9][\w./-]*)/im;
+    const strip = (x: string) => x.replace(/[*_`]{1,3}/g, '').trim();
+    const oldSplit = (field: string) => {
+      const s = strip(field);
+      const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(s);
+      if (m && m[1]) return { author: m[1].trim(), team: m[2].trim() || undefined };
+      return { author: s || undefined };
+    };
+    const piece = fc.constantFrom('Case', 'case', ' ref', 'reference', ' number', 'No.', 'id', ':', '|', ' ', '  ', '\n', '\r', '\u2028', '\t', '**', '_', 'CF21-2', 'x', '(', ')', 'SW Ann', ' (East)', 'Team');
+    const text = fc.array(piece, { maxLength: 20 }).map((a) => a.join(''));
+
+    it('caseRefOf and splitAuthor give what the regular expressions gave (1,500 strings)', () => {
+      fc.assert(fc.property(text, (t) => {
+        assert.equal(caseRefOf(t), CASE_REF.exec(t)?.[1]);
+        assert.deepEqual(splitAuthor(t), oldSplit(t));
+      }), { numRuns: 1500 });
+    });
+
+    it('are linear on long runs of blank lines and spaces', () => {
+      const t0 = Date.now();
+      for (const x of ['\n'.repeat(65536), ' '.repeat(65536) + 'x', '| \n'.repeat(20000), 'Case ' + ' '.repeat(65536)]) caseRefOf(x);
+      for (const x of ['a' + ' '.repeat(2 * 1048576) + 'b', '(a)' + ' '.repeat(1048576) + 'x', 'a ( '.repeat(250000)]) splitAuthor(x);
+      parseAuthorLine('Author: a' + ' '.repeat(65536) + 'b');
+      // the regular expressions took 30 s for 4,000 blank lines alone
+      assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
     });
   });
 
