@@ -120,7 +120,7 @@ describe('readers and decoding properties (fast-check)', function () {
       return { text, state };
     }
 
-    it('gives the same text as decodeText for valid UTF-8 and UTF-16, whatever the chunk size (400 files)', async () => {
+    it('gives the same text (or the same binary-file error) as decodeText for valid UTF-8 and UTF-16, whatever the chunk size (400 files)', async () => {
       const input = fc.tuple(messy.filter((s) => s.length > 0 && wellFormed(s)), fc.constantFrom('utf8', 'utf8bom', 'utf16le', 'utf16be'), fc.integer({ min: 1, max: 17 }));
       await fc.assert(fc.asyncProperty(input, async ([s, enc, chunk]) => {
         let buf: Buffer;
@@ -130,8 +130,13 @@ describe('readers and decoding properties (fast-check)', function () {
           buf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
           if (enc === 'utf16be') buf.swap16();
         }
-        if (looksBinary(buf)) return;
-        const whole = decodeText(buf);
+        let whole;
+        try { whole = decodeText(buf); } catch (e) {
+          // control characters made it binary: the streaming decode must say so too
+          assert.ok(e instanceof InputError);
+          await assert.rejects(stream(buf, chunk), InputError);
+          return;
+        }
         const streamed = await stream(buf, chunk);
         assert.equal(streamed.text, whole.text);
         assert.equal(streamed.state.encoding, whole.encoding);

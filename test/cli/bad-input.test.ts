@@ -168,7 +168,7 @@ describe('cli: bad input (check and audit)', function () {
     }
   });
 
-  it('audit reports each corrupt .docx and malformed CSV with its reason and audits the rest', async () => {
+  it('audit reports each corrupt .docx (zip bomb included) and malformed CSV with its reason and audits the rest', async () => {
     const d = path.join(dir, 'corrupt');
     fs.mkdirSync(d);
     const JSZip = require('jszip');
@@ -180,15 +180,23 @@ describe('cli: bad input (check and audit)', function () {
     doc.file('word/document.xml', `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${'<w:p><w:r><w:t>Mum failed to protect.</w:t></w:r></w:p>'.repeat(200)}</w:body></w:document>`);
     const whole: Buffer = await doc.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     fs.writeFileSync(path.join(d, 'truncated.docx'), whole.subarray(0, Math.floor(whole.length / 2)));
+    // a zip bomb whose directory claims each part is 10 bytes: the sizes are not trusted
+    const bomb = new JSZip();
+    bomb.file('word/document.xml', `<w:document>${'<w:p><w:r><w:t>x</w:t></w:r></w:p>'.repeat(60000)}</w:document>`);
+    const bombBuf: Buffer = await bomb.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    for (let i = bombBuf.indexOf(Buffer.from([0x50, 0x4b, 1, 2])); i >= 0; i = bombBuf.indexOf(Buffer.from([0x50, 0x4b, 1, 2]), i + 4)) bombBuf.writeUInt32LE(10, i + 24);
+    fs.writeFileSync(path.join(d, 'bomb.docx'), bombBuf);
     fs.writeFileSync(path.join(d, 'random.docx'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
     fs.writeFileSync(path.join(d, 'unclosed.csv'), 'date,text\n01/02/2022,"never closed\n02/02/2022,Fine.\n');
     fs.writeFileSync(path.join(d, 'no-text-column.csv'), 'when,who\n01/02/2022,A\n');
     fs.writeFileSync(path.join(d, 'good.txt'), NOTE);
-    const a = run(['audit', d, '--format', 'json']);
+    // --max-size 1: a .docx may hold 0.25 MB of XML (a quarter of the limit), so the bomb needs only 2 MB
+    const a = run(['audit', d, '--format', 'json', '--max-size', '1']);
     assert.equal(a.code, 2, a.stderr);
     const errs = a.json.errors.map((e: { path: string; line?: number; message: string }) => [path.basename(e.path), e.line ?? null, e.message]);
     const byFile = Object.fromEntries(errs.map(([f, l, m]: [string, number | null, string]) => [f, `${l ?? ''} ${m}`]));
-    assert.deepEqual(Object.keys(byFile).sort(), ['no-text-column.csv', 'not-word.docx', 'random.docx', 'truncated.docx', 'unclosed.csv']);
+    assert.deepEqual(Object.keys(byFile).sort(), ['bomb.docx', 'no-text-column.csv', 'not-word.docx', 'random.docx', 'truncated.docx', 'unclosed.csv']);
+    assert.equal(byFile['bomb.docx'], ' the .docx expands to more than 0.25 MB of document XML (a zip bomb, or a document too large to convert); raise the limit with --max-size');
     assert.match(byFile['not-word.docx'], /^ cannot read the \.docx \(corrupt or not a Word document\): \S/);
     assert.match(byFile['truncated.docx'], /^ cannot read the \.docx \(corrupt or not a Word document\): \S/);
     assert.match(byFile['random.docx'], /^ not a \.docx file \(no ZIP signature\)/);
