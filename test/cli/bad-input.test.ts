@@ -104,6 +104,26 @@ describe('cli: bad input (check and audit)', function () {
     fs.rmSync(big);
   });
 
+  it('file names and note text cannot send escape sequences to the terminal; JSON keeps them exactly', () => {
+    const d = path.join(dir, 'escapes');
+    fs.mkdirSync(d);
+    // OSC 52 would set the clipboard; ESC [2J clears the screen; a lone CR rewrites the line
+    const name = 'visit\u001b]52;c;ZXZpbA==\u0007\r.txt';
+    fs.writeFileSync(path.join(d, name), 'Mum failed to protect the children.\u001b[2J\u009b Dad said "it was \u001b]0;x\u0007 mutual".\n');
+    fs.writeFileSync(path.join(d, 'bad\u001b[8m.csv'), 'when,who\n1,2\n');
+    // check reads the .csv as text (a finding, exit 1); audit cannot find its text column (an error, exit 2)
+    for (const [args, code] of [[['check', d, '--explain', '--ext', 'csv'], 1], [['audit', d], 2]] as const) {
+      const r = run([...args]);
+      assert.equal(r.code, code, r.stderr);
+      const all = r.stdout + r.stderr;
+      assert.doesNotMatch(all, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r(?!\n)/, `${args[0]}: a raw control character reached the terminal`);
+      const shown = args[0] === 'check' ? 'visit\\u001b]52;c;ZXZpbA==\\u0007\\u000d.txt' : 'bad\\u001b[8m.csv';
+      assert.ok(all.includes(shown), `${args[0]}: the name is shown, escaped`);
+    }
+    const j = run(['check', d, '--format', 'json']).json;
+    assert.deepEqual(j.files.map((f: { path: string }) => path.basename(f.path)), [name]);
+  });
+
   it('reports symbolic-link loops in a folder, checks and audits the rest, and exits 2', () => {
     const d = path.join(dir, 'links');
     fs.mkdirSync(path.join(d, 'sub'), { recursive: true });
