@@ -230,8 +230,8 @@ describe('readers and decoding properties (fast-check)', function () {
       for (const x of ['\n'.repeat(65536), ' '.repeat(65536) + 'x', '| \n'.repeat(20000), 'Case ' + ' '.repeat(65536)]) caseRefOf(x);
       for (const x of ['a' + ' '.repeat(2 * 1048576) + 'b', '(a)' + ' '.repeat(1048576) + 'x', 'a ( '.repeat(250000)]) splitAuthor(x);
       parseAuthorLine('Author: a' + ' '.repeat(65536) + 'b');
-      // the regular expressions took 30 s for 4,000 blank lines alone
-      assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+      // the regular expressions took 30 s for 4,000 blank lines alone; this is milliseconds
+      assert.ok(Date.now() - t0 < 15000, `${Date.now() - t0} ms`);
     });
   });
 
@@ -334,7 +334,8 @@ describe('readers and decoding properties (fast-check)', function () {
         const t0 = Date.now();
         htmlToText(unit.repeat(Math.ceil(1048576 / unit.length)));
         // the regular-expression version took minutes here; linear work takes well under a second
-        assert.ok(Date.now() - t0 < 5000, `${JSON.stringify(unit)} x 1 MB took ${Date.now() - t0} ms`);
+        // (the bound is loose because test machines are shared)
+        assert.ok(Date.now() - t0 < 15000, `${JSON.stringify(unit)} x 1 MB took ${Date.now() - t0} ms`);
       }
     });
 

@@ -87,7 +87,7 @@ export async function readStreamLimited(stream: AsyncIterable<Buffer | string>, 
     for await (const c of stream) {
       const b = typeof c === 'string' ? Buffer.from(c) : c;
       n += b.length;
-      if (n > maxBytes) throw new InputError(`more than ${(maxBytes / 1048576).toFixed(0)} MB on standard input, over the limit (raise it with --max-size)`);
+      if (n > maxBytes) throw new InputError(`more than ${(maxBytes / 1048576).toFixed(maxBytes < 1048576 ? 2 : 0)} MB on standard input, over the limit (raise it with --max-size)`);
       parts.push(b);
     }
   } catch (e) {
