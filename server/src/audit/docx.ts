@@ -5,7 +5,7 @@
 // so the check itself never holds more than the cap, whatever sizes the zip declares).
 
 import { inflateRawSync } from 'node:zlib';
-import { InputError } from '../host/readText';
+import { InputError, limitMb } from '../host/readText';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -52,7 +52,7 @@ export function checkDocxSize(buf: Buffer, maxXmlBytes: number): void {
     } else continue; // a method the converter cannot read either: it reports that
     budget -= size;
     if (budget < 0) {
-      throw new InputError(`the .docx expands to more than ${(maxXmlBytes / 1048576).toFixed(maxXmlBytes < 1048576 ? 2 : 0)} MB of document XML (a zip bomb, or a document too large to convert); raise the limit with --max-size`);
+      throw new InputError(`the .docx expands to more than ${limitMb(maxXmlBytes)} MB of document XML (a zip bomb, or a document too large to convert); raise the limit with --max-size`);
     }
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectRoles, Roles } from '../engine';
-import { decodeText, InputError, ioReason, NOT_REGULAR } from '../host/readText';
+import { decodeText, InputError, ioReason, limitMb, NOT_REGULAR } from '../host/readText';
 import { ColumnMap, ColumnRole, CsvParser, CsvRecord, mapColumns } from './csv';
 import { DateOrder, parseDate } from './dates';
 import { decodeChunks, DecodeState } from './decode';
@@ -75,7 +75,7 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
   if (!st.isFile()) throw new InputError(NOT_REGULAR);
   const limit = opts.maxBytes ?? (format === 'docx' || format === 'html' ? DEFAULT_WHOLE_FILE_MAX : undefined);
   if (limit !== undefined && st.size > limit) {
-    throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(limit / 1048576).toFixed(limit < 1048576 ? 2 : 0)} MB limit (raise it with --max-size)`);
+    throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${limitMb(limit)} MB limit (raise it with --max-size)`);
   }
   if (st.size === 0) throw new InputError('empty file');
   const stem = path.basename(file, path.extname(file));

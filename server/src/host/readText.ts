@@ -8,6 +8,11 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 export class InputError extends Error {}
 
+/** A size limit in MB as messages show it: whole MB, or two decimals below 1 MB. */
+export function limitMb(bytes: number): string {
+  return (bytes / 1048576).toFixed(bytes < 1048576 ? 2 : 0);
+}
+
 export interface DecodedText {
   text: string;
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -64,7 +69,7 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Decode
   if (st.isDirectory()) throw new InputError('is a folder');
   // a FIFO would block the read for ever and a device (/dev/zero) never ends
   if (!st.isFile()) throw new InputError(NOT_REGULAR);
-  if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (raise it with --max-size)`);
+  if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${limitMb(maxBytes)} MB limit (raise it with --max-size)`);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(path);
@@ -87,7 +92,7 @@ export async function readStreamLimited(stream: AsyncIterable<Buffer | string>, 
     for await (const c of stream) {
       const b = typeof c === 'string' ? Buffer.from(c) : c;
       n += b.length;
-      if (n > maxBytes) throw new InputError(`more than ${(maxBytes / 1048576).toFixed(maxBytes < 1048576 ? 2 : 0)} MB on standard input, over the limit (raise it with --max-size)`);
+      if (n > maxBytes) throw new InputError(`more than ${limitMb(maxBytes)} MB on standard input, over the limit (raise it with --max-size)`);
       parts.push(b);
     }
   } catch (e) {
