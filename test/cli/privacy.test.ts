@@ -27,9 +27,11 @@ describe('privacy: no network', () => {
     fs.rmSync(netlog);
   });
 
-  for (const args of [['check', 'NOTE', '--format', 'json'], ['check', 'NOTE', '--explain'], ['rules'], ['rules', 'failed-to-protect'], ['--version']]) {
+  // audit with --jobs 2 runs worker threads, which inherit the --require and so the recorder
+  for (const args of [['check', 'NOTE', '--format', 'json'], ['check', 'NOTE', '--explain'], ['audit', 'NOTE', '--jobs', '2', '--out', 'OUT', '--format', 'md,html,json,csv,sarif'], ['rules'], ['rules', 'failed-to-protect'], ['--version']]) {
     it(`casenote-audit ${args.join(' ')} opens no connection`, () => {
-      const r = spawnSync(process.execPath, ['--require', DENY, CLI, ...args.map((a) => (a === 'NOTE' ? path.join(dir, 'note.txt') : a))], { env: { ...process.env, CASENOTE_NETLOG: netlog }, encoding: 'utf8' });
+      const resolve = (a: string) => (a === 'NOTE' ? path.join(dir, 'note.txt') : a === 'OUT' ? path.join(dir, 'out') : a);
+      const r = spawnSync(process.execPath, ['--require', DENY, CLI, ...args.map(resolve)], { env: { ...process.env, CASENOTE_NETLOG: netlog, NO_COLOR: '1' }, encoding: 'utf8' });
       assert.ok(r.status === 0 || r.status === 1, r.stderr);
       assert.equal(fs.existsSync(netlog) ? fs.readFileSync(netlog, 'utf8') : '', '');
     });

@@ -12,6 +12,8 @@ import { decodeWindows1252, InputError, ioReason, looksBinary } from '../host/re
 export { decodeWindows1252, looksBinary };
 
 export const CHUNK_BYTES = 256 * 1024;
+/** What looksBinary examines. */
+const SNIFF_BYTES = 8192;
 
 export interface DecodeState {
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -46,7 +48,9 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
     let carry: Buffer = Buffer.alloc(0);
-    let first = true;
+    // The BOM and the binary check look at the first SNIFF_BYTES of the file (as decodeText
+    // does), however short the first reads are, so the result never depends on read sizes.
+    let head: Buffer | undefined = Buffer.alloc(0);
     let utf16: TextDecoder | undefined;
     for (;;) {
       if (signal?.aborted) return;
@@ -56,26 +60,29 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
       } catch (e) {
         throw new InputError(ioReason(e));
       }
-      if (n === 0) break;
       state.bytes += n;
       let chunk: Buffer = Buffer.from(buf.subarray(0, n));
-      if (first) {
-        first = false;
-        if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) { state.encoding = 'utf-16le'; utf16 = new TextDecoder('utf-16le'); chunk = chunk.subarray(2); }
-        else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) { state.encoding = 'utf-16be'; utf16 = new TextDecoder('utf-16be'); chunk = chunk.subarray(2); }
+      if (head) {
+        head = Buffer.concat([head, chunk]);
+        if (n > 0 && head.length < SNIFF_BYTES) continue;
+        chunk = head;
+        head = undefined;
+        if (chunk.length >= 2 && chunk[0] === 0xff && chunk[1] === 0xfe) { state.encoding = 'utf-16le'; utf16 = new TextDecoder('utf-16le', { ignoreBOM: true }); chunk = chunk.subarray(2); }
+        else if (chunk.length >= 2 && chunk[0] === 0xfe && chunk[1] === 0xff) { state.encoding = 'utf-16be'; utf16 = new TextDecoder('utf-16be', { ignoreBOM: true }); chunk = chunk.subarray(2); }
         else {
           if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
           if (looksBinary(chunk)) throw new InputError('binary file (contains NUL or control bytes); not a text export');
         }
       }
+      if (n === 0 && chunk.length === 0) break;
       if (utf16) { yield utf16.decode(chunk, { stream: true }); continue; }
       if (state.encoding === 'windows-1252') { yield decodeWindows1252(chunk); continue; }
       const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
       const cut = completePrefix(all);
-      const head = all.subarray(0, cut);
-      if (isUtf8(head)) {
+      const complete = all.subarray(0, cut);
+      if (isUtf8(complete)) {
         carry = Buffer.from(all.subarray(cut));
-        if (head.length > 0) yield head.toString('utf8');
+        if (complete.length > 0) yield complete.toString('utf8');
       } else {
         state.encoding = 'windows-1252';
         state.note = 'not valid UTF-8; decoded as Windows-1252';

@@ -54,7 +54,8 @@ const HEADING_HEADER = new RegExp(String.raw`^\s*#{1,6}\s+${DATE}(?:[ T,]+${TIME
 const AUTHOR_LINE = /^\s*[*_]{0,2}(?:author|recorded by|written by|worker)\s*:?\s*[*_]{0,2}\s*:?\s*(.+?)\s*$/i;
 const ID_PART = /^[*_]{0,2}(?:entry(?: id)?|id)\s*:?\s*[*_]{0,2}\s*:?\s*(\S+?)[*_]{0,2}$/i;
 const TEAM_PART = /^[*_]{0,2}team\s*:?\s*[*_]{0,2}\s*:?\s*(.+)$/i;
-const CASE_REF = /^\s*\|?\s*[*_]{0,2}case\s*(?:ref(?:erence)?|number|no\.?|id)[*_]{0,2}\s*(?::|\|)\s*[*_]{0,2}([A-Za-z0-9][\w./-]*)/im;
+/** Tried at the start of each header line (after its indentation): see caseRefOf. */
+const CASE_REF = /^\|?\s*[*_]{0,2}case\s*(?:ref(?:erence)?|number|no\.?|id)[*_]{0,2}\s*(?::|\|)\s*[*_]{0,2}([A-Za-z0-9][\w./-]*)/i;
 
 export interface EntryHeader {
   date?: string;
@@ -67,11 +68,20 @@ export interface EntryHeader {
 
 const stripMarkup = (s: string) => s.replace(/[*_`]{1,3}/g, '').trim();
 
-/** "SW Fiona Grant (Children & Families East)" -> author and team. */
+/**
+ * "SW Fiona Grant (Children & Families East)" -> author and team: the team is a bracketed group
+ * at the end with no brackets inside. Found with lastIndexOf rather than a regular expression:
+ * a lazy prefix before \s* is quadratic on long runs of spaces, and a CSV author field can be MBs.
+ */
 export function splitAuthor(field: string): { author?: string; team?: string } {
   const s = stripMarkup(field);
-  const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(s);
-  if (m && m[1]) return { author: m[1].trim(), team: m[2].trim() || undefined };
+  if (s.endsWith(')')) {
+    const open = s.lastIndexOf('(');
+    const prefix = open > 0 && s.indexOf(')', open) === s.length - 1 ? s.slice(0, open).trimEnd() : '';
+    // (a name broken over lines is left whole, as the expression this replaced left it)
+    const author = /[\n\r\u2028\u2029]/.test(prefix) ? '' : prefix.trim();
+    if (author) return { author, team: s.slice(open + 1, -1).trim() || undefined };
+  }
   return { author: s || undefined };
 }
 
@@ -99,6 +109,7 @@ export function parseHeaderLine(line: string, order: DateOrder = 'dmy'): EntryHe
 
 /** Parses an "Author: X (Team) · Entry: ID" line that follows a heading-style header. */
 export function parseAuthorLine(line: string): Partial<EntryHeader> | undefined {
+  if (line.length > 400) return undefined; // as for header lines; AUTHOR_LINE is quadratic in long runs of spaces
   const m = AUTHOR_LINE.exec(line);
   if (!m) return undefined;
   const parts = m[1].split(/\s+[·•|]\s+/);
@@ -112,9 +123,29 @@ export function parseAuthorLine(line: string): Partial<EntryHeader> | undefined 
   return out;
 }
 
-/** The case reference a file header declares ("Case ref: CF21-20002"), if any. */
+/**
+ * The case reference a file header declares ("Case ref: CF21-20002", "| Case ref | CF21 |"), if
+ * any; the value may be on the next line. Tried line by line, after the line's indentation: one
+ * multi-line expression with ^\s* retried at every line start was cubic in a run of blank lines
+ * (4,000 of them took 30 s, and a header may hold 64 KB of them).
+ */
 export function caseRefOf(preamble: string): string | undefined {
-  return CASE_REF.exec(preamble)?.[1];
+  const terminator = /[\n\r\u2028\u2029]/g; // where ^ matches in a multi-line expression
+  for (let start = 0; start <= preamble.length;) {
+    terminator.lastIndex = start;
+    const nl = terminator.exec(preamble)?.index ?? -1;
+    const end = nl < 0 ? preamble.length : nl;
+    let i = start;
+    while (i < end && /\s/.test(preamble[i])) i++;
+    // only lines that can match are tried, on the line plus a little of what follows it
+    if (/^\|?\s*[*_]{0,2}case/i.test(preamble.slice(i, Math.min(end, i + 400)))) {
+      const m = CASE_REF.exec(preamble.slice(i, Math.max(end, i + 400) + 200));
+      if (m) return m[1];
+    }
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return undefined;
 }
 
 interface Line { text: string; line: number }

@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectRoles, Roles } from '../engine';
-import { decodeText, InputError, ioReason } from '../host/readText';
+import { decodeText, InputError, ioReason, limitMb, NOT_REGULAR } from '../host/readText';
 import { ColumnMap, ColumnRole, CsvParser, CsvRecord, mapColumns } from './csv';
 import { DateOrder, parseDate } from './dates';
 import { decodeChunks, DecodeState } from './decode';
+import { checkDocxSize } from './docx';
 import { ChronologySplitter, RawEntry, splitAuthor } from './entries';
 import { htmlToText } from './html';
 import { InputFormat } from './schema';
@@ -20,6 +21,12 @@ export const AUDIT_EXTENSIONS: Record<string, InputFormat> = {
 
 /** Whole-file formats are refused above this size unless --max-size says otherwise. */
 export const DEFAULT_WHOLE_FILE_MAX = 64 * 1024 * 1024;
+/**
+ * The XML inside a .docx may expand to at most this fraction of the size limit: the converter
+ * needs about 70 bytes of memory per byte of XML, so the default (64 MB / 4 = 16 MB of XML, a
+ * document of over a thousand pages) keeps it near 1 GB.
+ */
+export const DOCX_XML_SHARE = 4;
 /** Row errors listed per file; the rest are summed up in one line. */
 export const MAX_ROW_ERRORS = 100;
 
@@ -65,9 +72,10 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
   let st: fs.Stats;
   try { st = await fs.promises.stat(file); } catch (e) { throw new InputError(ioReason(e)); }
   if (st.isDirectory()) throw new InputError('is a folder');
+  if (!st.isFile()) throw new InputError(NOT_REGULAR);
   const limit = opts.maxBytes ?? (format === 'docx' || format === 'html' ? DEFAULT_WHOLE_FILE_MAX : undefined);
   if (limit !== undefined && st.size > limit) {
-    throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(limit / 1048576).toFixed(limit < 1048576 ? 2 : 0)} MB limit (raise it with --max-size)`);
+    throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${limitMb(limit)} MB limit (raise it with --max-size)`);
   }
   if (st.size === 0) throw new InputError('empty file');
   const stem = path.basename(file, path.extname(file));
@@ -80,10 +88,13 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
     let encoding = 'utf-8';
     if (format === 'docx') {
       if (buf.length < 4 || buf[0] !== 0x50 || buf[1] !== 0x4b) throw new InputError('not a .docx file (no ZIP signature); it may be corrupt or another format renamed');
+      checkDocxSize(buf, (limit ?? DEFAULT_WHOLE_FILE_MAX) / DOCX_XML_SHARE);
       let html: string;
       try {
         const mammoth = await import('mammoth');
-        html = (await mammoth.convertToHtml({ buffer: buf })).value;
+        // images are never read (the converter would inline each one as base64): only text counts
+        const convertImage = mammoth.images.imgElement(() => Promise.resolve({ src: '' }));
+        html = (await mammoth.convertToHtml({ buffer: buf }, { convertImage })).value;
       } catch (e) {
         throw new InputError(`cannot read the .docx (corrupt or not a Word document): ${String((e as Error).message ?? e).split('\n')[0]}`);
       }

@@ -13,7 +13,7 @@ import { SarifCollector } from '../audit/sarif';
 import { AuditReport, DEFAULT_DIMENSIONS, Dimension, DIMENSIONS } from '../audit/schema';
 import { int, per1000, rate, titleOf } from '../audit/report/common';
 import { listOption, OptionSpec, parseArgs, Parsed, stringOption, UsageError } from './args';
-import { Output } from './output';
+import { errorLine, Output } from './output';
 
 export const AUDIT_HELP = `Usage: casenote-audit audit <paths...> [options]
 
@@ -218,7 +218,7 @@ export async function runAuditCli(argv: string[], out: Output): Promise<number> 
   } finally {
     sarif?.dispose();
   }
-  for (const e of report.errors) out.stderr(`${out.paint('red', 'error')} ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+  for (const e of report.errors) out.stderr(`${out.paint('red', 'error')} ${errorLine(e)}\n`);
   for (const i of report.inputs) for (const n of i.notes ?? []) out.stderr(`${i.path}: ${n}\n`);
   if (report.errors.length > 0) return 2;
   const failOn = stringOption(o, 'fail-on') ?? 'none';

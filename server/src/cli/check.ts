@@ -1,13 +1,12 @@
 // `casenote-audit check`: lint notes and print findings (text for people, JSON for tools).
 // The JSON shape is a contract (docs/cli.md): other tools and the quality evaluation read it.
 
-import * as fs from 'node:fs';
 import { Analyzer, AnalyzeOptions, Finding, formatProblem, LineIndex, QuotedSpeechMode, Severity, SEVERITIES } from '../engine';
 import { expandPaths } from '../host/files';
 import { loadRuleSet } from '../host/rulePack';
-import { DEFAULT_MAX_BYTES, InputError, readTextFile, decodeText } from '../host/readText';
+import { DEFAULT_MAX_BYTES, InputError, readTextFile, decodeText, readStreamLimited } from '../host/readText';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
-import { Output } from './output';
+import { errorLine, Output, writeJson } from './output';
 
 export const CHECK_HELP = `Usage: casenote-audit check [paths...] [options]
 
@@ -104,7 +103,9 @@ export async function runCheck(argv: string[], out: Output): Promise<number> {
 
   const inputs: Array<{ path: string; read: () => { text: string; encoding: string; note?: string } }> = [];
   if (useStdin) {
-    inputs.push({ path: '<stdin>', read: () => decodeText(fs.readFileSync(0)) });
+    let stdin: Buffer | InputError;
+    try { stdin = await readStreamLimited(process.stdin, maxMb * 1048576); } catch (e) { stdin = e instanceof InputError ? e : new InputError(String(e)); }
+    inputs.push({ path: '<stdin>', read: () => { if (stdin instanceof InputError) throw stdin; return decodeText(stdin); } });
   } else {
     const exts = new Set(['.txt', '.md', ...listOption(o, 'ext').map((e) => '.' + e.replace(/^\./, '').toLowerCase())]);
     const expanded = expandPaths(args.positional, exts);
@@ -141,9 +142,9 @@ export async function runCheck(argv: string[], out: Output): Promise<number> {
   }
 
   if (format === 'json') {
-    out.stdout(JSON.stringify(result, null, 2) + '\n');
+    writeJson(result, (s) => out.stdout(s));
   } else {
-    for (const e of errors) out.stderr(`${out.paint('red', 'error')} ${e.path}: ${e.message}\n`);
+    for (const e of errors) out.stderr(`${out.paint('red', 'error')} ${errorLine(e)}\n`);
     const parts = (['error', 'warning', 'information', 'hint'] as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'information' ? 'info' : s}${counts[s] === 1 || s === 'information' ? '' : 's'}`);
     const total = counts.error + counts.warning + counts.information + counts.hint;
     out.stdout(`\n${total === 0 ? 'No findings' : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +

@@ -13,7 +13,7 @@ import { AuditCancelled } from '../audit/run';
 import { AuditReport, CompareReport } from '../audit/schema';
 import { parseArgs, Parsed, stringOption, UsageError } from './args';
 import { AUDIT_OPTION_SPEC, auditSettings, AuditSettings, auditWithProgress, parseFormats } from './audit';
-import { Output } from './output';
+import { errorLine, Output } from './output';
 
 export const COMPARE_HELP = `Usage: casenote-audit compare <baseline> <followup> [options]
        casenote-audit compare <paths...> --baseline-before YYYY-MM-DD [options]
@@ -127,7 +127,7 @@ export async function runCompareCli(argv: string[], out: Output): Promise<number
   // files given as input were reported when those audits ran (and are noted in the summary)
   let failed = false;
   for (const [r, stem] of audited) {
-    for (const e of r.errors) { out.stderr(`${out.paint('red', 'error')} (${stem}) ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`); failed = true; }
+    for (const e of r.errors) { out.stderr(`${out.paint('red', 'error')} (${stem}) ${errorLine(e)}\n`); failed = true; }
   }
   if (failed) return 2;
   if (o['fail-if-worse'] === true && cmp.concerns.some((c) => c.verdict === 'worse')) return 1;

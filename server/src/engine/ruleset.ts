@@ -96,7 +96,9 @@ export function parseLexicon(file: RuleFile): { lexicon: Lexicon; problems: Rule
   const doc = parseDocument(file.text, { lineCounter: lc, prettyErrors: false });
   const classes = new Map<string, string>();
   for (const e of doc.errors) problems.push(problemAt(file.path, lc, e.pos[0], '', e.message));
-  const js = doc.toJS() as { classes?: Record<string, unknown> } | null;
+  const before = problems.length;
+  const js = yamlToJs<{ classes?: Record<string, unknown> } | null>(doc, file.path, lc, problems) ?? null;
+  if (problems.length > before) return { lexicon: { classes }, problems };
   if (!js || typeof js !== 'object' || !js.classes || typeof js.classes !== 'object') {
     problems.push({ path: file.path, line: 1, column: 1, field: 'classes', message: 'the lexicon needs a "classes" map' });
     return { lexicon: { classes }, problems };
@@ -202,6 +204,20 @@ export function compileRules(files: RuleFile[], lexicon: Lexicon, opts: { maxRul
   return { rules, problems };
 }
 
+/**
+ * The document as plain data, or undefined with a problem: the yaml library throws when aliases
+ * expand too far (a "billion laughs" file from an untrusted rule folder), and that must be a
+ * problem in that file, not an exception that stops the CLI or the language server.
+ */
+function yamlToJs<T>(doc: Document, path: string, lc: LineCounter, problems: RuleProblem[]): T | undefined {
+  try {
+    return doc.toJS({ maxAliasCount: 50 }) as T;
+  } catch (e) {
+    problems.push(problemAt(path, lc, 0, '', `YAML: ${String((e as Error).message ?? e).split('\n')[0]}`));
+    return undefined;
+  }
+}
+
 function compileRuleFile(file: RuleFile, resolve: (n: string) => PNode | undefined, problems: RuleProblem[]): CompiledRule | undefined {
   const lc = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -209,7 +225,8 @@ function compileRuleFile(file: RuleFile, resolve: (n: string) => PNode | undefin
     for (const e of doc.errors) problems.push(problemAt(file.path, lc, e.pos[0], '', `YAML: ${e.message.split('\n')[0]}`));
     return undefined;
   }
-  const data = doc.toJS({ maxAliasCount: 50 }) as RawRule;
+  const data = yamlToJs<RawRule>(doc, file.path, lc, problems);
+  if (data === undefined) return undefined;
   const errs = validate(data);
   if (errs.length > 0) {
     for (const e of dedupeErrors(errs)) problems.push(schemaProblem(file.path, lc, doc, e));

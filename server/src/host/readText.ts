@@ -8,6 +8,11 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 export class InputError extends Error {}
 
+/** A size limit in MB as messages show it: whole MB, or two decimals below 1 MB. */
+export function limitMb(bytes: number): string {
+  return (bytes / 1048576).toFixed(bytes < 1048576 ? 2 : 0);
+}
+
 export interface DecodedText {
   text: string;
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -15,14 +20,18 @@ export interface DecodedText {
   note?: string;
 }
 
-/** Decodes bytes of a text export; throws InputError for binary data. */
+/**
+ * Decodes bytes of a text export; throws InputError for binary data. Exactly one BOM is removed
+ * (the decoders are told to keep any other, so a U+FEFF that starts the text itself survives
+ * and the result equals the streaming decode's in audit/decode).
+ */
 export function decodeText(buf: Uint8Array): DecodedText {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(buf.subarray(2)), encoding: 'utf-16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)), encoding: 'utf-16be' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: new TextDecoder('utf-16le', { ignoreBOM: true }).decode(buf.subarray(2)), encoding: 'utf-16le' };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: new TextDecoder('utf-16be', { ignoreBOM: true }).decode(buf.subarray(2)), encoding: 'utf-16be' };
   const body = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
   if (looksBinary(body)) throw new InputError('binary file (contains NUL or control bytes); not a text export');
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8' };
   } catch {
     // Not valid UTF-8: exports from older case-management systems are usually Windows-1252.
     return { text: decodeWindows1252(body), encoding: 'windows-1252', note: 'not valid UTF-8; decoded as Windows-1252' };
@@ -58,7 +67,9 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Decode
     throw new InputError(ioReason(e));
   }
   if (st.isDirectory()) throw new InputError('is a folder');
-  if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit (raise it with --max-size)`);
+  // a FIFO would block the read for ever and a device (/dev/zero) never ends
+  if (!st.isFile()) throw new InputError(NOT_REGULAR);
+  if (st.size > maxBytes) throw new InputError(`file is ${(st.size / 1048576).toFixed(1)} MB, over the ${limitMb(maxBytes)} MB limit (raise it with --max-size)`);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(path);
@@ -66,6 +77,28 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Decode
     throw new InputError(ioReason(e));
   }
   return decodeText(buf);
+}
+
+export const NOT_REGULAR = 'not a regular file (a pipe, device or socket); not a text export';
+
+/**
+ * Reads a stream (standard input) whole, refusing more than `maxBytes`: a stream has no size to
+ * check first, so the limit is applied as it is read.
+ */
+export async function readStreamLimited(stream: AsyncIterable<Buffer | string>, maxBytes = DEFAULT_MAX_BYTES): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of stream) {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      n += b.length;
+      if (n > maxBytes) throw new InputError(`more than ${limitMb(maxBytes)} MB on standard input, over the limit (raise it with --max-size)`);
+      parts.push(b);
+    }
+  } catch (e) {
+    throw e instanceof InputError ? e : new InputError(ioReason(e));
+  }
+  return Buffer.concat(parts);
 }
 
 export function ioReason(e: unknown): string {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ioReason } from './readText';
 import { compileRefs, compileRules, Lexicon, parseLexicon, RuleFile, RulePack, RuleProblem, RuleSet } from '../engine';
 
 export interface LoadedPack extends RulePack {
@@ -29,7 +30,7 @@ export function packageRoot(from = __dirname): string {
 }
 
 /** Every .yaml rule file below `dir` (sorted, so rule order and the version hash are stable). */
-export function listRuleFiles(dir: string, maxFiles = 5000): string[] {
+export function listRuleFiles(dir: string, maxFiles = 5000, onError?: (path: string, reason: string) => void): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (d: string) => {
@@ -37,7 +38,13 @@ export function listRuleFiles(dir: string, maxFiles = 5000): string[] {
     try { real = fs.realpathSync(d); } catch { return; }
     if (seen.has(real)) return; // symlink loops
     seen.add(real);
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch (e) {
+      // a user's rule folder may hold a subfolder this user cannot read: say so, load the rest
+      if (onError) { onError(d, ioReason(e)); return; }
+      throw e;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isDirectory() || (e.isSymbolicLink() && safeIsDir(p))) walk(p);
       else if (/\.ya?ml$/i.test(e.name) && e.name !== 'lexicon.yaml' && out.length < maxFiles) out.push(p);
@@ -49,6 +56,23 @@ export function listRuleFiles(dir: string, maxFiles = 5000): string[] {
 
 function safeIsDir(p: string): boolean {
   try { return fs.statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** A rule file is a few KB; anything over this is refused before it is read. */
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a file from a user's rule folder, which may not be trustworthy: only regular files (a
+ * FIFO named rule.yaml would block the read for ever), at most MAX_RULE_FILE_BYTES, and every
+ * failure a problem with the path rather than an exception.
+ */
+function readUserRuleFile(p: string, problems: RuleProblem[]): string | undefined {
+  const fail = (reason: string) => { problems.push({ path: p, line: 1, column: 1, field: '', message: `cannot read: ${reason}` }); return undefined; };
+  let st: fs.Stats;
+  try { st = fs.statSync(p); } catch (e) { return fail(ioReason(e)); }
+  if (!st.isFile()) return fail('not a regular file');
+  if (st.size > MAX_RULE_FILE_BYTES) return fail(`${(st.size / 1048576).toFixed(1)} MB, over the ${MAX_RULE_FILE_BYTES / 1048576} MB limit for a rule file`);
+  try { return fs.readFileSync(p, 'utf8'); } catch (e) { return fail(ioReason(e)); }
 }
 
 function readRuleFile(p: string, base: string): RuleFile {
@@ -135,17 +159,18 @@ export function loadRuleSet(extraDirs: readonly string[] = []): LoadResult {
     const lexicon: Lexicon = { classes: new Map(Object.entries(pack.lexicon)) };
     const ownLex = path.join(dir, 'lexicon.yaml');
     if (fs.existsSync(ownLex)) {
-      const r = parseLexicon(readRuleFile(ownLex, path.dirname(dir)));
-      problems.push(...r.problems);
-      for (const [k, v] of r.lexicon.classes) lexicon.classes.set(k, v);
+      const text = readUserRuleFile(ownLex, problems);
+      if (text !== undefined) {
+        const r = parseLexicon({ path: path.relative(path.dirname(dir), ownLex) || ownLex, text });
+        problems.push(...r.problems);
+        for (const [k, v] of r.lexicon.classes) lexicon.classes.set(k, v);
+      }
     }
     const files: RuleFile[] = [];
-    for (const p of listRuleFiles(dir)) {
-      try {
-        files.push({ path: p, text: fs.readFileSync(p, 'utf8') });
-      } catch (e) {
-        problems.push({ path: p, line: 1, column: 1, field: '', message: `cannot read: ${(e as Error).message}` });
-      }
+    const unreadable = (p: string, reason: string) => problems.push({ path: p, line: 1, column: 1, field: '', message: `cannot read rule folder: ${reason}` });
+    for (const p of listRuleFiles(dir, undefined, unreadable)) {
+      const text = readUserRuleFile(p, problems);
+      if (text !== undefined) files.push({ path: p, text });
     }
     const compiled = compileRules(files, lexicon);
     problems.push(...compiled.problems);
