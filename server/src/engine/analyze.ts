@@ -7,7 +7,7 @@ import {
   isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRebutted, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
-import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
+import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, ROLES_HEAD_CHARS, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
 import { RuleSet } from './ruleSetIndex';
 import { Block, countWords, Sentence, splitBlocks, splitSentences } from './text';
@@ -45,7 +45,7 @@ export class AnalysisSession {
   private readonly results: Array<BlockResult | undefined>;
   /** `roles` overrides detection: a batch audit reads the people from a case file's header once and analyses each entry with them. */
   constructor(private readonly analyzer: Analyzer, readonly text: string, roles?: Roles) {
-    this.roles = roles ?? detectRoles(text);
+    this.roles = roles ?? analyzer.rolesOf(text);
     this.blocks = splitBlocks(text);
     this.results = new Array(this.blocks.length);
     analyzer.beginRun(this.roles);
@@ -83,6 +83,7 @@ export class Analyzer {
   private roles: Roles = { children: [] };
   private readonly options: Required<Omit<AnalyzeOptions, 'categories' | 'disabledRules' | 'severityOverrides'>> & AnalyzeOptions;
   private readonly active: boolean[];
+  private lastRoles: { head: string; roles: Roles } | undefined;
 
   constructor(readonly ruleSet: RuleSet, options: AnalyzeOptions = {}) {
     this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, ...options };
@@ -99,6 +100,19 @@ export class Analyzer {
   /** Starts a sliced analysis (see AnalysisSession). */
   session(text: string, roles?: Roles): AnalysisSession {
     return new AnalysisSession(this, text, roles);
+  }
+
+  /**
+   * @internal The people in `text`. Detection reads only the head of a note (ROLES_HEAD_CHARS),
+   * so after an edit further down, the last answer is still right: an editor's re-analysis
+   * skips it. A new object is never returned for an unchanged head (callers treat Roles as read-only).
+   */
+  rolesOf(text: string): Roles {
+    const head = text.length > ROLES_HEAD_CHARS ? text.slice(0, ROLES_HEAD_CHARS) : text;
+    if (this.lastRoles && head === this.lastRoles.head) return this.lastRoles.roles;
+    const roles = detectRoles(head);
+    this.lastRoles = { head, roles };
+    return roles;
   }
 
   /** @internal */

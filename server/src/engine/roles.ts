@@ -91,9 +91,12 @@ function makePerson(raw: string, relation?: string): Person {
   return person;
 }
 
+/** How much of a note role detection reads: notes declare people up front. */
+export const ROLES_HEAD_CHARS = 20000;
+
 /** Reads the people a note declares. Only the first few KB are needed: notes declare people up front. */
 export function detectRoles(text: string): Roles {
-  const head = text.length > 20000 ? text.slice(0, 20000) : text;
+  const head = text.length > ROLES_HEAD_CHARS ? text.slice(0, ROLES_HEAD_CHARS) : text;
   const roles: Roles = { children: [] };
   const assign = (p: Person, label: string) => {
     if (PERPETRATOR_LABEL.test(label)) { roles.perpetrator ??= p; return; }
