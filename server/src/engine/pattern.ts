@@ -513,6 +513,9 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
 interface Ctx2 { env: MatchEnv; memo: Memo }
 
 const EMPTY: number[] = [];
+/** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
+const SINGLES: number[][] = [];
+const single = (p: number): number[] => (SINGLES[p] ??= [p]);
 
 /** All positions where `node` can end when started at `pos` (memoised per sentence). */
 function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
@@ -520,7 +523,7 @@ function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
     // the cheap rejection: most nodes cannot start at most tokens
     const t = ctx.env.tokens[pos];
     if (t === undefined || !node.firstWords.has(t.norm)) return EMPTY;
-    if (node.t === 'lit') return [pos + 1];
+    if (node.t === 'lit') return single(pos + 1);
   }
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
   const key = node.id * MEMO_STRIDE + pos;
@@ -536,11 +539,11 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
   switch (node.t) {
     case 'lit': {
       const t = toks[pos];
-      return t !== undefined && node.set!.has(t.norm) ? [pos + 1] : EMPTY;
+      return t !== undefined && node.set!.has(t.norm) ? single(pos + 1) : EMPTY;
     }
     case 'pred': {
       const t = toks[pos];
-      return t !== undefined && testPred(node.p!, t, pos, toks) ? [pos + 1] : EMPTY;
+      return t !== undefined && testPred(node.p!, t, pos, toks) ? single(pos + 1) : EMPTY;
     }
     case 'role': {
       const refs = ctx.env.roles.get(pos);
@@ -563,7 +566,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
-      return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : [pos];
+      return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : single(pos);
     case 'alt': {
       const t = toks[pos];
       const kids = (t !== undefined && node.byWord!.get(t.norm)) || node.rest!;
@@ -577,7 +580,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
       return acc ?? EMPTY;
     }
     case 'seq': {
-      let cur: number[] = [pos];
+      let cur: number[] = single(pos);
       for (const c of node.kids!) {
         if (cur.length === 1) { cur = ends(c, cur[0], ctx); if (cur.length === 0) return EMPTY; continue; }
         const next = new Set<number>();

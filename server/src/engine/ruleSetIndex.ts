@@ -79,7 +79,10 @@ export class RuleSet {
       for (const id of this.index[w]) {
         if (this.stamp[id] === gen) continue;
         this.stamp[id] = gen;
-        if (this.required[id].every((set) => this.setPresent(set, gen))) ids.push(id);
+        const req = this.required[id];
+        let ok = true;
+        for (let k = 0; k < req.length && ok; k++) ok = this.setPresent(req[k], gen);
+        if (ok) ids.push(id);
       }
     }
     ids.sort((a, b) => a - b);
