@@ -57,20 +57,32 @@ export class AnalysisSession {
   get done(): boolean {
     return this.results.every((r) => r !== undefined);
   }
+  /**
+   * Block i's findings with document offsets (runs the block if needed). With `end()`, lets a
+   * caller assemble a huge document's findings in slices; `result()` does it in one go.
+   */
+  findingsOf(i: number): Finding[] {
+    this.runBlock(i);
+    const b = this.blocks[i];
+    return this.results[i]!.findings.map((f) => ({ ...f, start: f.start + b.start, end: f.end + b.start, fixStart: f.fixStart + b.start, fixEnd: f.fixEnd + b.start }));
+  }
+  /** Ends the run: the analyser forgets blocks no longer in the text. */
+  end(): void {
+    this.analyzer.endRun();
+  }
   /** Runs any blocks not yet analysed and assembles the document result. */
   result(): AnalysisResult {
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
     let words = 0;
     for (let i = 0; i < this.blocks.length; i++) {
-      this.runBlock(i);
+      for (const f of this.findingsOf(i)) findings.push(f);
       const b = this.blocks[i];
       const r = this.results[i]!;
       words += r.words;
-      for (const f of r.findings) findings.push({ ...f, start: f.start + b.start, end: f.end + b.start, fixStart: f.fixStart + b.start, fixEnd: f.fixEnd + b.start });
       for (const s of r.suppressed) suppressed.push({ ...s, start: s.start + b.start, end: s.end + b.start });
     }
-    this.analyzer.endRun();
+    this.end();
     return { findings, suppressed, roles: this.roles, words };
   }
 }
