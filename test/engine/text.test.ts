@@ -64,6 +64,17 @@ describe('text: tokens', () => {
   it('tells Scots "da" (dad) from DA (domestic abuse)', () => {
     assert.notEqual(tokenize('da')[0].norm, tokenize('DA')[0].norm);
   });
+  it('normalises words that are names of Object.prototype members like any other word', () => {
+    // the spelling table was an object literal: "constructor" found Object's constructor function
+    const words = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+    assert.deepEqual(tokenize(words.join(' ')).map((x) => x.norm), words.map((w) => w.toLowerCase()));
+  });
+  it('gives the same norm and capital flag whether or not a word form was seen before', () => {
+    const text = 'Behavior behavior BEHAVIOR Éclair éclair Zoë da Da DA cannot Cannot';
+    const first = tokenize(text).map((x) => [x.norm, x.cap]);
+    assert.deepEqual(tokenize(text).map((x) => [x.norm, x.cap]), first);
+    assert.deepEqual(first.map(([, cap]) => cap), [true, false, true, true, false, true, false, true, true, false, false, true, false]);
+  });
   it('gives UTF-16 offsets that slice back to the token', () => {
     const text = 'Zoë 😀 said “no” to Mr Ó Súilleabháin’s plan.';
     for (const t of tokenize(text)) assert.equal(text.slice(t.start, t.end), t.text);

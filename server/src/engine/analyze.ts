@@ -7,7 +7,7 @@ import {
   isAttributed, isFormLabel, isLegalCitation, isMetaLanguage, isNegated, isRebutted, isRiskToolOutput, hasAbuseWord, subjectOf, SubjectRole,
 } from './context';
 import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
-import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, rolesKey } from './roles';
+import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, ROLES_HEAD_CHARS, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
 import { RuleSet } from './ruleSetIndex';
 import { Block, countWords, Sentence, splitBlocks, splitSentences } from './text';
@@ -45,7 +45,7 @@ export class AnalysisSession {
   private readonly results: Array<BlockResult | undefined>;
   /** `roles` overrides detection: a batch audit reads the people from a case file's header once and analyses each entry with them. */
   constructor(private readonly analyzer: Analyzer, readonly text: string, roles?: Roles) {
-    this.roles = roles ?? detectRoles(text);
+    this.roles = roles ?? analyzer.rolesOf(text);
     this.blocks = splitBlocks(text);
     this.results = new Array(this.blocks.length);
     analyzer.beginRun(this.roles);
@@ -57,20 +57,32 @@ export class AnalysisSession {
   get done(): boolean {
     return this.results.every((r) => r !== undefined);
   }
+  /**
+   * Block i's findings with document offsets (runs the block if needed). With `end()`, lets a
+   * caller assemble a huge document's findings in slices; `result()` does it in one go.
+   */
+  findingsOf(i: number): Finding[] {
+    this.runBlock(i);
+    const b = this.blocks[i];
+    return this.results[i]!.findings.map((f) => ({ ...f, start: f.start + b.start, end: f.end + b.start, fixStart: f.fixStart + b.start, fixEnd: f.fixEnd + b.start }));
+  }
+  /** Ends the run: the analyser forgets blocks no longer in the text. */
+  end(): void {
+    this.analyzer.endRun();
+  }
   /** Runs any blocks not yet analysed and assembles the document result. */
   result(): AnalysisResult {
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
     let words = 0;
     for (let i = 0; i < this.blocks.length; i++) {
-      this.runBlock(i);
+      for (const f of this.findingsOf(i)) findings.push(f);
       const b = this.blocks[i];
       const r = this.results[i]!;
       words += r.words;
-      for (const f of r.findings) findings.push({ ...f, start: f.start + b.start, end: f.end + b.start, fixStart: f.fixStart + b.start, fixEnd: f.fixEnd + b.start });
       for (const s of r.suppressed) suppressed.push({ ...s, start: s.start + b.start, end: s.end + b.start });
     }
-    this.analyzer.endRun();
+    this.end();
     return { findings, suppressed, roles: this.roles, words };
   }
 }
@@ -83,6 +95,7 @@ export class Analyzer {
   private roles: Roles = { children: [] };
   private readonly options: Required<Omit<AnalyzeOptions, 'categories' | 'disabledRules' | 'severityOverrides'>> & AnalyzeOptions;
   private readonly active: boolean[];
+  private lastRoles: { head: string; roles: Roles } | undefined;
 
   constructor(readonly ruleSet: RuleSet, options: AnalyzeOptions = {}) {
     this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, ...options };
@@ -99,6 +112,19 @@ export class Analyzer {
   /** Starts a sliced analysis (see AnalysisSession). */
   session(text: string, roles?: Roles): AnalysisSession {
     return new AnalysisSession(this, text, roles);
+  }
+
+  /**
+   * @internal The people in `text`. Detection reads only the head of a note (ROLES_HEAD_CHARS),
+   * so after an edit further down, the last answer is still right: an editor's re-analysis
+   * skips it. A new object is never returned for an unchanged head (callers treat Roles as read-only).
+   */
+  rolesOf(text: string): Roles {
+    const head = text.length > ROLES_HEAD_CHARS ? text.slice(0, ROLES_HEAD_CHARS) : text;
+    if (this.lastRoles && head === this.lastRoles.head) return this.lastRoles.roles;
+    const roles = detectRoles(head);
+    this.lastRoles = { head, roles };
+    return roles;
   }
 
   /** @internal */

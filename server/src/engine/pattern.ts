@@ -282,13 +282,36 @@ export interface PatternMatch {
 const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
 
 /**
- * Runtime form of a pattern, built once per rule set: literal sets become Set lookups, every
- * node gets a number for the memo, and the pattern gets the set of words a match can start
- * with, so most start positions are rejected with one lookup. Compiled packs stay plain JSON.
+ * Runtime form of a pattern, built once per pattern (compiled packs stay plain JSON). Each
+ * node knows its memo slot, its literal set and, when every match of it starts with a word,
+ * the set of those words: a node that cannot start at a token is rejected with one Set lookup,
+ * before any memo work. Alternatives are dispatched on the token's word, so a class of a
+ * hundred phrases tries only the phrases that begin with the word at hand, in their original
+ * order (the order decides ties between equally long matches, so it must not change).
  */
+interface RNode {
+  t: PNode['t'];
+  /** Memo slot (unique per pattern). */
+  id: number;
+  /** lit: the accepted norms. */
+  set?: ReadonlySet<string>;
+  /** seq / alt children; opt / not child. */
+  kids?: RNode[];
+  kid?: RNode;
+  max?: number;
+  r?: RoleName;
+  p?: PredName;
+  /** When set, every match of this node starts with one of these words (it never matches empty). */
+  firstWords?: ReadonlySet<string>;
+  /** alt: the children worth trying at a token with this norm, and those for any other token. */
+  byWord?: Map<string, RNode[]>;
+  rest?: RNode[];
+}
+
 interface Prepared {
-  ids: Map<PNode, number>;
-  sets: Map<PNode, Set<string>>;
+  prefix: RNode;
+  core: RNode;
+  suffix: RNode;
   /** What a match can start with; undefined when it can start anywhere (a leading gap). */
   first: Starts | undefined;
   /** The rarest set of words every match contains, and the longest a match can be: a match
@@ -300,7 +323,7 @@ const prepared = new WeakMap<CompiledPattern, Prepared>();
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
-  words: Set<string>;
+  words: ReadonlySet<string>;
   roles: boolean;
   preds: PredName[];
 }
@@ -308,20 +331,54 @@ interface Starts {
 function prepare(p: CompiledPattern): Prepared {
   let r = prepared.get(p);
   if (r) return r;
-  const ids = new Map<PNode, number>();
-  const sets = new Map<PNode, Set<string>>();
-  const walk = (n: PNode) => {
-    if (ids.has(n)) return;
-    ids.set(n, ids.size);
-    if (n.t === 'lit') sets.set(n, new Set(n.w));
-    else if (n.t === 'seq' || n.t === 'alt') n.n.forEach(walk);
-    else if (n.t === 'opt' || n.t === 'not') walk(n.n);
+  // class nodes can be shared between places in a pattern: one runtime node per source node
+  const built = new Map<PNode, RNode>();
+  const firsts = new Map<PNode, FirstInfo>();
+  const build = (n: PNode): RNode => {
+    let b = built.get(n);
+    if (b) return b;
+    b = { t: n.t, id: built.size };
+    built.set(n, b);
+    const f = firstOf(n, firsts);
+    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = f.words;
+    switch (n.t) {
+      case 'lit': b.set = f.words; break;
+      case 'gap': b.max = n.max; break;
+      case 'role': b.r = n.r; break;
+      case 'pred': b.p = n.p; break;
+      case 'opt': case 'not': b.kid = build(n.n); break;
+      case 'seq': b.kids = n.n.map(build); break;
+      case 'alt': {
+        b.kids = n.n.map(build);
+        // each list keeps the children in their original order
+        const byWord = new Map<string, RNode[]>();
+        const rest: RNode[] = [];
+        for (const k of b.kids) {
+          if (!k.firstWords) {
+            rest.push(k);
+            for (const list of byWord.values()) list.push(k);
+            continue;
+          }
+          for (const w of k.firstWords) {
+            let list = byWord.get(w);
+            if (!list) byWord.set(w, (list = [...rest]));
+            list.push(k);
+          }
+        }
+        b.byWord = byWord;
+        b.rest = rest;
+        break;
+      }
+    }
+    return b;
   };
-  walk(p.prefix); walk(p.core); walk(p.suffix);
-  const f = firstOf({ t: 'seq', n: [p.prefix, p.core, p.suffix] });
+  const prefix = build(p.prefix);
+  const core = build(p.core);
+  const suffix = build(p.suffix);
+  const f = firstOf({ t: 'seq', n: [p.prefix, p.core, p.suffix] }, firsts);
   const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
   r = {
-    ids, sets,
+    prefix, core, suffix,
     first: f.any ? undefined : { words: f.words, roles: f.roles, preds: [...f.preds] },
     anchor: req.length > 0 ? new Set(req[0]) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
@@ -346,25 +403,47 @@ function maxLength(n: PNode): number {
   }
 }
 
-interface FirstInfo { words: Set<string>; roles: boolean; preds: Set<PredName>; empty: boolean; any: boolean }
+interface FirstInfo { words: ReadonlySet<string>; roles: boolean; preds: ReadonlySet<PredName>; empty: boolean; any: boolean }
 
-/** What a node can start with; `empty` when it can match nothing; `any` when unbounded (a gap). */
-function firstOf(n: PNode): FirstInfo {
-  const none = (): FirstInfo => ({ words: new Set(), roles: false, preds: new Set(), empty: false, any: false });
+/**
+ * What a node can start with; `empty` when it can match nothing; `any` when unbounded (a gap).
+ * `memo` (per pattern) keeps preparing a pattern linear in its size: every node asks this of its children.
+ */
+function firstOf(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
+  const hit = memo?.get(n);
+  if (hit) return hit;
+  const f = computeFirst(n, memo);
+  memo?.set(n, f);
+  return f;
+}
+
+// shared empty sets of the leaves' first-infos: nothing adds to a first-info once computed
+const NO_WORDS: ReadonlySet<string> = new Set();
+const NO_PREDS: ReadonlySet<PredName> = new Set();
+
+function computeFirst(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
   switch (n.t) {
-    case 'lit': return { ...none(), words: new Set(n.w) };
-    case 'role': return { ...none(), roles: true };
-    case 'pred': return { ...none(), preds: new Set([n.p]) };
-    case 'gap': return { ...none(), empty: true, any: true };
-    case 'not': return { ...none(), empty: true };
-    case 'opt': { const f = firstOf(n.n); return { ...f, empty: true }; }
+    case 'lit': return { words: new Set(n.w), roles: false, preds: NO_PREDS, empty: false, any: false };
+    case 'role': return { words: NO_WORDS, roles: true, preds: NO_PREDS, empty: false, any: false };
+    case 'pred': return { words: NO_WORDS, roles: false, preds: new Set([n.p]), empty: false, any: false };
+    case 'gap': return { words: NO_WORDS, roles: false, preds: NO_PREDS, empty: true, any: true };
+    case 'not': return { words: NO_WORDS, roles: false, preds: NO_PREDS, empty: true, any: false };
+    case 'opt': { const f = firstOf(n.n, memo); return { ...f, empty: true }; }
     case 'alt': case 'seq': {
-      const acc = none();
+      const words = new Set<string>();
+      const preds = new Set<PredName>();
+      const acc: FirstInfo = { words, roles: false, preds, empty: false, any: false };
       acc.empty = n.t === 'alt' ? false : true;
+      // a sequence starting with something that cannot be empty starts as it does (shared, never mutated)
+      if (n.t === 'seq' && n.n.length > 0) {
+        const f0 = firstOf(n.n[0], memo);
+        if (!f0.empty) return f0;
+      }
+      if (n.t === 'alt' && n.n.length === 1) return firstOf(n.n[0], memo);
       for (const c of n.n) {
-        const f = firstOf(c);
-        f.words.forEach((w) => acc.words.add(w));
-        f.preds.forEach((x) => acc.preds.add(x));
+        const f = firstOf(c, memo);
+        f.words.forEach((w) => words.add(w));
+        f.preds.forEach((x) => preds.add(x));
         acc.roles ||= f.roles;
         acc.any ||= f.any;
         if (n.t === 'alt') acc.empty ||= f.empty;
@@ -383,14 +462,16 @@ function canStart(f: Starts, env: MatchEnv, pos: number): boolean {
   return false;
 }
 
+/** Per call: (node id, position) -> end positions. Keys are id * MEMO_STRIDE + position. */
 type Memo = Map<number, number[]>;
+const MEMO_STRIDE = 4096;
 
 /** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
   const prep = prepare(p);
   const out: PatternMatch[] = [];
   const n = env.tokens.length;
-  let memo: Memo | undefined;
+  let ctx: Ctx2 | undefined;
   // starts are only possible within maxLen tokens before an anchor word
   let allowedFrom = -1;
   let nextAnchor = -1;
@@ -407,15 +488,14 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
       if (s < allowedFrom) { s = allowedFrom - 1; continue; }
     }
     if (prep.first && !canStart(prep.first, env, s)) continue;
-    memo ??= new Map();
-    const ctx: Ctx2 = { env, memo, prep };
-    const pre = ends(p.prefix, s, ctx);
+    ctx ??= { env, memo: new Map() };
+    const pre = ends(prep.prefix, s, ctx);
     let best: PatternMatch | undefined;
     for (const e of pre) {
-      const cores = ends(p.core, e, ctx);
+      const cores = ends(prep.core, e, ctx);
       for (const c of cores) {
         if (c === e) continue;
-        const suf = ends(p.suffix, c, ctx);
+        const suf = ends(prep.suffix, c, ctx);
         if (suf.length === 0) continue;
         let end = suf[0];
         for (const x of suf) if (x > end) end = x;
@@ -430,33 +510,40 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   return out;
 }
 
-interface Ctx2 { env: MatchEnv; memo: Memo; prep: Prepared }
+interface Ctx2 { env: MatchEnv; memo: Memo }
 
 const EMPTY: number[] = [];
+/** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
+const SINGLES: number[][] = [];
+const single = (p: number): number[] => (SINGLES[p] ??= [p]);
 
 /** All positions where `node` can end when started at `pos` (memoised per sentence). */
-function ends(node: PNode, pos: number, ctx: Ctx2): number[] {
-  if (node.t === 'lit') {
+function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
+  if (node.firstWords) {
+    // the cheap rejection: most nodes cannot start at most tokens
     const t = ctx.env.tokens[pos];
-    return t !== undefined && ctx.prep.sets.get(node)!.has(t.norm) ? [pos + 1] : EMPTY;
+    if (t === undefined || !node.firstWords.has(t.norm)) return EMPTY;
+    if (node.t === 'lit') return single(pos + 1);
   }
-  const key = ctx.prep.ids.get(node)! * 4096 + pos;
+  // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
+  const key = node.id * MEMO_STRIDE + pos;
   const hit = ctx.memo.get(key);
   if (hit) return hit;
-  ctx.memo.set(key, EMPTY); // guards against cycles through empty matches
   const res = compute(node, pos, ctx);
   ctx.memo.set(key, res);
   return res;
 }
 
-function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
+function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
   const toks = ctx.env.tokens;
   switch (node.t) {
-    case 'lit':
-      return ends(node, pos, ctx);
+    case 'lit': {
+      const t = toks[pos];
+      return t !== undefined && node.set!.has(t.norm) ? single(pos + 1) : EMPTY;
+    }
     case 'pred': {
       const t = toks[pos];
-      return t !== undefined && testPred(node.p, t, pos, toks) ? [pos + 1] : EMPTY;
+      return t !== undefined && testPred(node.p!, t, pos, toks) ? single(pos + 1) : EMPTY;
     }
     case 'role': {
       const refs = ctx.env.roles.get(pos);
@@ -467,7 +554,7 @@ function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
     }
     case 'gap': {
       const r = [pos];
-      for (let k = 1; k <= node.max; k++) {
+      for (let k = 1; k <= node.max!; k++) {
         const t = toks[pos + k - 1];
         if (t === undefined || (t.kind === TokenKind.Punct && BARRIER.has(t.text))) break;
         r.push(pos + k);
@@ -475,14 +562,16 @@ function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
       return r;
     }
     case 'opt': {
-      const inner = ends(node.n, pos, ctx);
+      const inner = ends(node.kid!, pos, ctx);
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
-      return ends(node.n, pos, ctx).length > 0 ? EMPTY : [pos];
+      return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : single(pos);
     case 'alt': {
+      const t = toks[pos];
+      const kids = (t !== undefined && node.byWord!.get(t.norm)) || node.rest!;
       let acc: number[] | undefined;
-      for (const c of node.n) {
+      for (const c of kids) {
         const e = ends(c, pos, ctx);
         if (e.length === 0) continue;
         if (!acc) acc = e;
@@ -491,8 +580,8 @@ function compute(node: PNode, pos: number, ctx: Ctx2): number[] {
       return acc ?? EMPTY;
     }
     case 'seq': {
-      let cur: number[] = [pos];
-      for (const c of node.n) {
+      let cur: number[] = single(pos);
+      for (const c of node.kids!) {
         if (cur.length === 1) { cur = ends(c, cur[0], ctx); if (cur.length === 0) return EMPTY; continue; }
         const next = new Set<number>();
         for (const p of cur) for (const e of ends(c, p, ctx)) next.add(e);

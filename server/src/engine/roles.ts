@@ -91,9 +91,12 @@ function makePerson(raw: string, relation?: string): Person {
   return person;
 }
 
+/** How much of a note role detection reads: notes declare people up front. */
+export const ROLES_HEAD_CHARS = 20000;
+
 /** Reads the people a note declares. Only the first few KB are needed: notes declare people up front. */
 export function detectRoles(text: string): Roles {
-  const head = text.length > 20000 ? text.slice(0, 20000) : text;
+  const head = text.length > ROLES_HEAD_CHARS ? text.slice(0, ROLES_HEAD_CHARS) : text;
   const roles: Roles = { children: [] };
   const assign = (p: Person, label: string) => {
     if (PERPETRATOR_LABEL.test(label)) { roles.perpetrator ??= p; return; }
@@ -178,6 +181,8 @@ export interface RefPatterns {
 /** Name token sequences per role, derived once per note. */
 export interface NameTable {
   seqs: Array<{ norms: string[]; role: RoleName }>;
+  /** The non-empty seqs by their first word, in seqs order (most tokens start no name). */
+  byFirst: Map<string, Array<{ norms: string[]; role: RoleName }>>;
   /** How gendered references map to roles for this note. */
   female: RoleName;
   male: RoleName;
@@ -200,7 +205,14 @@ export function nameTable(roles: Roles): NameTable {
   const sg = roles.survivor?.gender ?? 'f';
   const pg = roles.perpetrator?.gender ?? (sg === 'f' ? 'm' : 'f');
   const map = (g: 'f' | 'm'): RoleName => (sg === pg ? 'person' : sg === g ? 'survivor' : pg === g ? 'perpetrator' : 'person');
-  return { seqs, female: map('f'), male: map('m') };
+  const byFirst: NameTable['byFirst'] = new Map();
+  for (const q of seqs) {
+    if (q.norms.length === 0) continue;
+    let list = byFirst.get(q.norms[0]);
+    if (!list) byFirst.set(q.norms[0], (list = []));
+    list.push(q);
+  }
+  return { seqs, byFirst, female: map('f'), male: map('m') };
 }
 
 /** Finds every role reference in a sentence: declared names first, then generic references and first names. */
@@ -214,8 +226,10 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   const env = { tokens, roles: idx };
   const named = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
-    for (const s of table.seqs) {
-      if (s.norms.length === 0 || i + s.norms.length > tokens.length) continue;
+    const starting = table.byFirst.get(tokens[i].norm);
+    if (!starting) continue;
+    for (const s of starting) {
+      if (i + s.norms.length > tokens.length) continue;
       let ok = true;
       for (let k = 0; k < s.norms.length && ok; k++) ok = tokens[i + k].norm === s.norms[k];
       if (ok) {

@@ -7,33 +7,52 @@ import { RefPatterns } from './roles';
 import { Token } from './text';
 
 export class RuleSet {
-  private readonly index = new Map<string, number[]>();
+  /** Every word of an anchor or required set, numbered, so a sentence's words become stamps in typed arrays. */
+  private readonly wordIds = new Map<string, number>();
+  /** By word id: the patterns indexed on that word (their rarest required set contains it). */
+  private readonly index: number[][] = [];
   private readonly unanchored: number[] = [];
-  /** Reused per call: pattern ids already queued for the current sentence. */
-  private readonly stamp: Uint32Array;
-  private generation = 0;
   private readonly pairs: Array<[number, number]> = [];
-  /** Per pattern: sets of words that must all be present (one word of each) for it to match. */
-  private readonly required: Array<Array<Set<string>>> = [];
+  /** Per pattern: ids of the other sets of words that must all be present (one word of each). */
+  private readonly required: number[][] = [];
+  /** Set id -> word ids; identical sets share an id, so each is checked at most once per sentence. */
+  private readonly sets: Int32Array[] = [];
+  /** Reused per call, stamped with `generation` so nothing is cleared between sentences. */
+  private readonly stamp: Uint32Array;
+  private readonly wordSeen: Uint32Array;
+  private readonly setSeen: Uint32Array;
+  private readonly setOk: Uint8Array;
+  private generation = 0;
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
+    const setIds = new Map<string, number>();
+    const wordId = (w: string) => {
+      let id = this.wordIds.get(w);
+      if (id === undefined) { id = this.wordIds.size; this.wordIds.set(w, id); this.index.push([]); }
+      return id;
+    };
+    const setId = (words: string[]) => {
+      const key = [...new Set(words)].sort().join('\0');
+      let id = setIds.get(key);
+      if (id === undefined) { id = this.sets.length; setIds.set(key, id); this.sets.push(Int32Array.from(new Set(words), wordId)); }
+      return id;
+    };
     rules.forEach((r, ri) => {
       r.patterns.forEach((p, pi) => {
         const id = this.pairs.length;
         this.pairs.push([ri, pi]);
         // index on the rarest required set; the others are checked before matching
         const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
-        this.required.push(req.slice(1).map((w) => new Set(w)));
+        this.required.push(req.slice(1).map(setId));
         const anchors = req[0] ?? p.anchors;
         if (anchors.length === 0) this.unanchored.push(id);
-        for (const a of anchors) {
-          let list = this.index.get(a);
-          if (!list) { list = []; this.index.set(a, list); }
-          list.push(id);
-        }
+        for (const a of new Set(anchors)) this.index[wordId(a)].push(id);
       });
     });
     this.stamp = new Uint32Array(this.pairs.length);
+    this.wordSeen = new Uint32Array(this.wordIds.size);
+    this.setSeen = new Uint32Array(this.sets.length);
+    this.setOk = new Uint8Array(this.sets.length);
   }
 
   static fromPack(pack: RulePack): RuleSet {
@@ -51,27 +70,40 @@ export class RuleSet {
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const ids: number[] = [];
     for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
-    let present: Set<string> | undefined;
+    const present: number[] = [];
     for (const t of tokens) {
-      const list = this.index.get(t.norm);
-      if (!list) continue;
-      for (const id of list) {
+      const w = this.wordIds.get(t.norm);
+      if (w !== undefined && this.wordSeen[w] !== gen) { this.wordSeen[w] = gen; present.push(w); }
+    }
+    for (const w of present) {
+      for (const id of this.index[w]) {
         if (this.stamp[id] === gen) continue;
         this.stamp[id] = gen;
         const req = this.required[id];
-        if (req.length > 0) {
-          present ??= new Set(tokens.map((x) => x.norm));
-          if (!req.every((set) => hasAny(set, present!))) continue;
-        }
-        ids.push(id);
+        let ok = true;
+        for (let k = 0; k < req.length && ok; k++) ok = this.setPresent(req[k], gen);
+        if (ok) ids.push(id);
       }
     }
     ids.sort((a, b) => a - b);
     return ids.map((id) => this.pairs[id]);
   }
 
+  /** Does the current sentence contain a word of set `id`? Computed once per sentence and set. */
+  private setPresent(id: number, gen: number): boolean {
+    if (this.setSeen[id] !== gen) {
+      this.setSeen[id] = gen;
+      let ok = 0;
+      for (const w of this.sets[id]) if (this.wordSeen[w] === gen) { ok = 1; break; }
+      this.setOk[id] = ok;
+    }
+    return this.setOk[id] === 1;
+  }
+
   private resetStamps(): number {
     this.stamp.fill(0);
+    this.wordSeen.fill(0);
+    this.setSeen.fill(0);
     this.generation = 1;
     return 1;
   }
@@ -79,10 +111,4 @@ export class RuleSet {
   rule(id: string): CompiledRule | undefined {
     return this.rules.find((r) => r.id === id);
   }
-}
-
-function hasAny(set: Set<string>, present: Set<string>): boolean {
-  if (set.size < present.size) { for (const w of set) if (present.has(w)) return true; return false; }
-  for (const w of present) if (set.has(w)) return true;
-  return false;
 }

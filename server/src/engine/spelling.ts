@@ -3,7 +3,9 @@
 // it only has to map variants of one word to one form and never merge two words a rule
 // needs to tell apart.
 
-const WORDS: Record<string, string> = {
+// a Map, not an object literal: text words such as "constructor" or "toString" must not find
+// Object.prototype's members (that turned a token's norm into a function and crashed the guards)
+const WORDS = new Map<string, string>(Object.entries({
   behavior: 'behaviour', behaviors: 'behaviours', behavioral: 'behavioural', behaviorally: 'behaviourally',
   program: 'programme', programs: 'programmes', judgment: 'judgement', judgments: 'judgements',
   defense: 'defence', offense: 'offence', offenses: 'offences', license: 'licence', practise: 'practice',
@@ -20,12 +22,12 @@ const WORDS: Record<string, string> = {
   skeptical: 'sceptical', willful: 'wilful', installment: 'instalment', cozy: 'cosy', plow: 'plough',
   disk: 'disc', tire: 'tyre', curb: 'kerb', pajamas: 'pyjamas', toward: 'towards', afterward: 'afterwards',
   whilst: 'while', amongst: 'among', learnt: 'learned', spelt: 'spelled', dreamt: 'dreamed',
-};
+}));
 
 const KEEP = new Set(['size', 'seize', 'prize', 'capsize', 'baize', 'maize', 'citizen', 'citizens', 'denizen']);
 
 export function canonicalSpelling(w: string): string {
-  const direct = WORDS[w];
+  const direct = WORDS.get(w);
   if (direct !== undefined) return direct;
   if (w.length >= 6 && (w.includes('iz') || w.includes('yz')) && !KEEP.has(w)) {
     // -ize/-ise families: recognize/recognise, minimized/minimised, prioritizing/prioritising

@@ -191,7 +191,8 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
       start,
       end: start + t.length,
       kind,
-      cap: kind === TokenKind.Word && t[0] !== t[0].toLowerCase() && first < 0xd800,
+      // ASCII without allocating: only A-Z differ from their lower case
+      cap: kind === TokenKind.Word && first < 0xd800 && (first < 128 ? first >= 65 && first <= 90 : t[0] !== t[0].toLowerCase()),
       quoted: inQuote(s),
       hyphen,
     };
@@ -199,11 +200,14 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
 
   function pushWord(word: string, s: number, hyphen: boolean) {
     const hasApostrophe = word.includes("'") || word.includes('’');
-    const lower = hasApostrophe ? word.toLowerCase().replace(/’/g, "'") : word.toLowerCase();
-    if (!hasApostrophe && lower !== 'da' && lower !== 'cannot') {
-      out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
-      return;
+    if (!hasApostrophe) {
+      const norm = plainNorm(word);
+      if (norm !== undefined) {
+        out.push(mk(word, norm, s, TokenKind.Word, hyphen));
+        return;
+      }
     }
+    const lower = hasApostrophe ? word.toLowerCase().replace(/’/g, "'") : word.toLowerCase();
     // contractions and possessives split into their own tokens
     const nt = /^(.+?)(n't)$/.exec(lower);
     if (nt) {
@@ -235,6 +239,25 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     }
     out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
   }
+}
+
+/**
+ * Norms of plain words (no apostrophe) as written, cached: a note repeats a few thousand word
+ * forms, and lower-casing plus canonical spelling was a tenth of tokenising. Bounded, and
+ * cleared when full, so a huge text cannot grow it without limit. Undefined for the two words
+ * that split or depend on case ("da", "cannot").
+ */
+const NORMS = new Map<string, string>();
+const NORMS_MAX = 20000;
+function plainNorm(word: string): string | undefined {
+  let norm = NORMS.get(word);
+  if (norm !== undefined) return norm;
+  const lower = word.toLowerCase();
+  if (lower === 'da' || lower === 'cannot') return undefined;
+  norm = canonicalSpelling(lower);
+  if (NORMS.size >= NORMS_MAX) NORMS.clear();
+  NORMS.set(word, norm);
+  return norm;
 }
 
 // ---------------------------------------------------------------------------
@@ -301,8 +324,13 @@ function isAbbreviation(prev: Token, next: Token | undefined, text: string, base
 
 /** A line break ends a sentence unless it is a soft wrap inside running text. */
 function hardBreakBetween(text: string, base: number, prev: Token, next: Token): boolean {
-  const gap = text.slice(prev.end - base, next.start - base);
-  if (!gap.includes('\n') && !gap.includes('\r')) return false;
+  // called for every pair of tokens: scan the gap (usually one space) without slicing it
+  let lineBreak = false;
+  for (let i = prev.end - base, e = next.start - base; i < e && !lineBreak; i++) {
+    const c = text.charCodeAt(i);
+    lineBreak = c === 10 || c === 13;
+  }
+  if (!lineBreak) return false;
   if (next.kind !== TokenKind.Word || next.cap) return true;
   if (prev.kind === TokenKind.Punct && /[.!?:;|]/.test(prev.text)) return true;
   // lower-case continuation after an unpunctuated line is a soft wrap

@@ -24,8 +24,19 @@ const DOWNGRADE_NOTE: Record<string, string> = {
 
 /** Where a rule is documented: the packaged catalogue for bundled rules, the YAML file for a user's rule. */
 export function ruleDocUri(rule: CompiledRule | undefined, ruleId: string, packageRoot: string): string {
-  if (rule?.path && path.isAbsolute(rule.path)) return pathToFileURL(rule.path).toString();
-  return `${pathToFileURL(path.join(packageRoot, 'docs', 'rules.md')).toString()}#${ruleId}`;
+  if (rule?.path && path.isAbsolute(rule.path)) return fileUri(rule.path);
+  return `${fileUri(path.join(packageRoot, 'docs', 'rules.md'))}#${ruleId}`;
+}
+
+// pathToFileURL per diagnostic was a visible share of the server's time per edit; there are few distinct paths
+const fileUris = new Map<string, string>();
+function fileUri(p: string): string {
+  let u = fileUris.get(p);
+  if (u === undefined) {
+    if (fileUris.size >= 1000) fileUris.clear();
+    fileUris.set(p, (u = pathToFileURL(p).toString()));
+  }
+  return u;
 }
 
 export function toDiagnostic(doc: TextDocument, text: string, f: Finding, rule: CompiledRule | undefined, packageRoot: string): Diagnostic {

@@ -25,7 +25,27 @@ export function contextOf(text: string, start: number, end: number): { before: s
   return { before: words(before).slice(-CONTEXT_WORDS).join(' '), after: words(after).slice(0, CONTEXT_WORDS).join(' ') };
 }
 
+/**
+ * Fingerprints depend only on the rule and the text within WINDOW of the match, so they are
+ * remembered by that window: after an edit, every unchanged finding of the note needs one, and
+ * hashing was most of the server's time per edit. Bounded; cleared when full.
+ */
+const remembered = new Map<string, string>();
+const REMEMBER_MAX = 20000;
+
 export function fingerprint(ruleId: string, text: string, start: number, end: number): string {
+  const from = Math.max(0, start - WINDOW);
+  const key = `${ruleId}\0${start - from}\0${end - start}\0${text.slice(from, end + WINDOW)}`;
+  let fp = remembered.get(key);
+  if (fp === undefined) {
+    fp = computeFingerprint(ruleId, text, start, end);
+    if (remembered.size >= REMEMBER_MAX) remembered.clear();
+    remembered.set(key, fp);
+  }
+  return fp;
+}
+
+function computeFingerprint(ruleId: string, text: string, start: number, end: number): string {
   const { before, after } = contextOf(text, start, end);
   const h = createHash('sha256').update(ruleId).update('\0').update(norm(text.slice(start, end))).update('\0').update(norm(before)).update('\0').update(norm(after));
   return h.digest('hex').slice(0, 32);
