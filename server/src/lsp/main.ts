@@ -45,7 +45,10 @@ let workspaceFolderSupport = false;
 
 const settings = new SettingsCache((uri) =>
   configurationSupport ? connection.workspace.getConfiguration({ scopeUri: uri, section: CONFIG_SECTION }) : Promise.resolve(undefined));
-const dismissals = new DismissalStore();
+const dismissals = new DismissalStore((message) => {
+  connection.console.warn(message);
+  void connection.window.showWarningMessage(message);
+});
 const ruleFolders = new RuleFolders(
   (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
   (message) => void connection.window.showWarningMessage(message),
@@ -258,14 +261,14 @@ connection.onRequest(Methods.explain, async (p: ExplainParams): Promise<ExplainR
   };
 });
 
-connection.onRequest(Methods.dismiss, (p: DismissParams): DismissResult => {
+connection.onRequest(Methods.dismiss, async (p: DismissParams): Promise<DismissResult> => {
   const reason = (p.reason ?? '').trim();
   if (!reason) throw new Error('a dismissal needs a reason');
   const sidecar = sidecarFor(p.uri);
   if (!sidecar) throw new Error('open a folder (or save the note) first: dismissals are recorded in the folder, never in the note');
   const notePath = filePath(p.uri);
   const note = notePath ? path.relative(path.dirname(path.dirname(sidecar)), notePath).replace(/\\/g, '/') : undefined;
-  const count = dismissals.add(sidecar, {
+  const count = await dismissals.add(sidecar, {
     ruleId: p.ruleId,
     fingerprint: p.fingerprint,
     reason,
