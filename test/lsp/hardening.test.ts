@@ -188,6 +188,14 @@ describe('language server hardening (stdio, real bundle)', function () {
       }
     });
 
+    it('the extension declares limited support for untrusted workspaces, with ruleFolders restricted', () => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+      const u = pkg.capabilities?.untrustedWorkspaces;
+      assert.equal(u?.supported, 'limited');
+      assert.deepEqual(u.restrictedConfigurations, ['caseNoteAudit.ruleFolders']);
+      assert.match(u.description, /rule folders/);
+    });
+
     it('trusted (or not said, as from other editors): rule folders load as configured', async () => {
       ruleFolder(folder, 'repo-rules');
       client = await LspClient.start({ pull: false, folder, initializationOptions: { workspaceTrusted: true }, settings: { ruleFolders: ['repo-rules'] } });
