@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic, FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { ANALYSIS_FAILED, Methods, ServerProcessResult } from '../../server/src/protocol';
 import { AUDIT_REQUEST, AuditResult } from '../../server/src/protocol/audit';
-import { LspClient, ROOT } from './lspClient';
+import { KICKED_OFF_RULE, LspClient, ROOT } from './lspClient';
 
 const NOTE = [
   'Adults: Kirsty Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)',
@@ -38,20 +38,7 @@ function note(folder: string, name: string, text: string): string {
 function ruleFolder(parent: string, name: string): string {
   const dir = path.join(parent, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'kicked-off.yaml'), [
-    'id: kicked-off',
-    'category: minimising-euphemism',
-    'severity: warning',
-    'message: "\\"Kicked off\\" minimises what he did."',
-    'why: "Euphemisms hide the behaviour of the person causing harm and its impact on the child."',
-    'sources: ["https://example.org/source"]',
-    'patterns: ["< kicked off >"]',
-    'suggestions: ["Describe what {perpetrator} did."]',
-    'examples:',
-    '  flag: ["Dad [[kicked off]] at the school."]',
-    '  ok: ["The match kicked on."]',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'kicked-off.yaml'), KICKED_OFF_RULE);
   return dir;
 }
 

@@ -212,6 +212,22 @@ export class LspClient {
   }
 }
 
+/** A user rule that flags "kicked off" (rule-folder tests). */
+export const KICKED_OFF_RULE = [
+  'id: kicked-off',
+  'category: minimising-euphemism',
+  'severity: warning',
+  'message: "\\"Kicked off\\" minimises what he did."',
+  'why: "Euphemisms hide the behaviour of the person causing harm and its impact on the child."',
+  'sources: ["https://example.org/source"]',
+  'patterns: ["< kicked off >"]',
+  'suggestions: ["Describe what {perpetrator} did."]',
+  'examples:',
+  '  flag: ["Dad [[kicked off]] at the school."]',
+  '  ok: ["The match kicked on."]',
+  '',
+].join('\n');
+
 /** Applies LSP text edits to a string (for checking quick fixes). */
 export function applyEdits(text: string, edits: Array<{ range: Range; newText: string }>): string {
   const lines: number[] = [0];
