@@ -182,6 +182,9 @@ export class AnalysisService {
       await this.analyse(s, run, doc, epoch, version, t0);
     } catch (err) {
       // a newer edit or setting superseded this run: the next run reports for itself
+      // the analyzer's paragraph memo may hold whatever the failed run left: start afresh
+      s.analyzer = undefined;
+      s.analyzerKey = undefined;
       if (run.cancelled || epoch !== s.epoch) return;
       const diagnostics = this.deps.onError(s.uri, err);
       this.publish(s, doc, {

@@ -254,6 +254,7 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidClose((e) => {
   justOpened.delete(e.document.uri);
+  toldFailed.delete(e.document.uri);
   analysis.closed(e.document.uri);
   settings.forget(e.document.uri);
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

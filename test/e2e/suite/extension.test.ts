@@ -99,6 +99,9 @@ describe('casenote-audit in a real VS Code', () => {
       ourActions = actions.filter((a) => a.title.startsWith('Rewrite: ') || a.command?.command.startsWith('caseNoteAudit.'));
       rewrites = ourActions.filter((a) => a.edit);
       if (rewrites.length === 0) {
+        // said, so a run that needed the retry shows what the workbench held (the cause is not yet known)
+        console.log(`      (attempt ${attempt + 1}: no rewrite offered; flagged text ${JSON.stringify(editor.document.getText(ftp.range))}, ` +
+          `document version ${editor.document.version}, actions ${JSON.stringify(ourActions.map((a) => a.title))}; restarting the server)`);
         // a restarted server analyses the open document afresh and publishes again
         const republished = nextDiagnosticsChange(editor.document.uri);
         await vscode.commands.executeCommand('caseNoteAudit.restartServer');
