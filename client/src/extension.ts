@@ -136,8 +136,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
   const notify = (level: 'warning' | 'error', message: string) => {
     output?.appendLine(message);
     notices.fire(message);
-    const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(message, 'Show Log').then((choice) => choice && output?.show(true));
+    const shown = level === 'error' ? vscode.window.showErrorMessage(message, 'Show Log') : vscode.window.showWarningMessage(message, 'Show Log');
+    void shown.then((choice) => choice && output?.show(true));
   };
   const handler = errorHandler(restarts, notify);
 
