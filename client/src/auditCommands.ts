@@ -23,8 +23,9 @@ export const AUDIT_COMMANDS = [
 
 const CSP_NOTE = 'The report is shown with scripts disabled; it has no external resources.';
 
-export function registerAuditCommands(context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined): vscode.Disposable[] {
-  const panels = new Set<vscode.WebviewPanel>();
+/** `panels` holds the open report webviews (the extension's test API lists them). */
+export function registerAuditCommands(context: vscode.ExtensionContext, getClient: () => BaseLanguageClient | undefined,
+  panels = new Set<vscode.WebviewPanel>()): vscode.Disposable[] {
   return [
     // from the Explorer's context menu VS Code passes the folder (and the selection); tests pass the privacy choice too
     vscode.commands.registerCommand(AUDIT_COMMANDS[0].command, (uri?: vscode.Uri, selected?: vscode.Uri[], opts?: { includeExcerpts?: boolean }) =>

@@ -1,14 +1,19 @@
 // The VS Code side of casenote-audit: starts the language server over IPC, registers the
 // commands the code actions run (explain, dismiss with a reason, turn a rule off), shows the
 // findings of the current note in the status bar and opens the walkthrough sample.
+// It restarts a server that stopped unexpectedly (with a cap, RestartPolicy) and says so, and
+// passes workspace trust on, so an untrusted workspace's rule folders are not loaded.
 // No auditing logic here, and nothing leaves the machine: no telemetry, no network.
 
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  CloseAction, ConfigurationParams, ErrorAction, ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind,
+} from 'vscode-languageclient/node';
 import { registerAuditCommands } from './auditCommands';
+import { RestartPolicy } from './restartPolicy';
 import {
   AnalysisDoneParams, CASENOTE_LANGUAGE, Commands, CONFIG_SECTION, DEFAULT_LANGUAGES, DismissParams, DismissResult, ExplainParams, ExplainResult,
-  FindingCommandArgs, Methods, SOURCE, VisibleRangesParams,
+  FindingCommandArgs, InitializationOptions, Methods, ServerProcessResult, SOURCE, VisibleRangesParams, WorkspaceTrustParams,
 } from '../../server/src/protocol';
 
 const EXPLAIN_SCHEME = 'casenote-audit-explain';
@@ -21,6 +26,14 @@ export interface CaseNoteAuditApi {
   client(): LanguageClient | undefined;
   /** Resolves when the server has finished analysing this document at (at least) this version. */
   whenAnalysed(uri: vscode.Uri, version: number): Promise<AnalysisDoneParams>;
+  /** Every analysis the server reports from now on (also after a restart). */
+  onAnalysed: vscode.Event<AnalysisDoneParams>;
+  /** The process id of the running server. */
+  serverPid(): Promise<number>;
+  /** Messages the extension showed about the server's health (restarted, not restarted). */
+  onNotice: vscode.Event<string>;
+  /** Report webviews currently open (the CSP test inspects their options and HTML). */
+  reportPanels(): vscode.WebviewPanel[];
 }
 
 function languages(): string[] {
@@ -28,7 +41,44 @@ function languages(): string[] {
   return Array.isArray(v) && v.length > 0 ? v : [...DEFAULT_LANGUAGES];
 }
 
-function createClient(context: vscode.ExtensionContext): LanguageClient {
+/**
+ * Restarts a server that stopped unexpectedly, up to the policy's cap, and tells the user either
+ * way (the library's own messages are suppressed: `handled`). A deliberate stop (restart command,
+ * deactivation) never comes here.
+ */
+function errorHandler(policy: RestartPolicy, notify: (level: 'warning' | 'error', message: string) => void): ErrorHandler {
+  return {
+    // the library's default: a few failed writes are tolerated, then the connection is shut down
+    error: (_e, _m, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const minutes = policy.windowMs / 60000;
+      if (policy.crashed()) {
+        notify('warning', 'Case Note Audit: the language server stopped unexpectedly and was restarted. Findings come back as notes are checked again.');
+        return { action: CloseAction.Restart, handled: true };
+      }
+      notify('error', `Case Note Audit: the language server stopped unexpectedly ${policy.recent} times in ${minutes} minutes and was not restarted. ` +
+        'Notes are not being checked; see the log, then run "Case Notes: Restart the language server".');
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
+}
+
+/**
+ * Adds the user-scope ruleFolders to the caseNoteAudit section the server asks for, so in an
+ * untrusted workspace the server can keep the user's own folders and drop the workspace's
+ * (VS Code itself also ignores restricted settings from an untrusted workspace).
+ */
+function withUserRuleFolders(params: ConfigurationParams, result: unknown[]): unknown[] {
+  return result.map((r, i) => {
+    const item = params.items[i];
+    if (item?.section !== CONFIG_SECTION || !r || typeof r !== 'object') return r;
+    const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+    const user = vscode.workspace.getConfiguration(CONFIG_SECTION, scope).inspect<string[]>('ruleFolders')?.globalValue;
+    return { ...(r as object), userRuleFolders: Array.isArray(user) ? user : [] };
+  });
+}
+
+function createClient(context: vscode.ExtensionContext, handler: ErrorHandler): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -47,6 +97,17 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     },
     outputChannel: output,
     diagnosticPullOptions: { onChange: true, onSave: false },
+    errorHandler: handler,
+    // evaluated at every (re)start, so a restarted server knows the trust granted since
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          return Array.isArray(result) ? withUserRuleFolders(params, result) : result;
+        },
+      },
+    },
   };
   return new LanguageClient('caseNoteAudit', 'Case Note Audit', serverOptions, clientOptions);
 }
@@ -68,10 +129,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
 
   const analysed = new vscode.EventEmitter<AnalysisDoneParams>();
   const lastAnalysis = new Map<string, AnalysisDoneParams>();
-  context.subscriptions.push(analysed);
+  const notices = new vscode.EventEmitter<string>();
+  context.subscriptions.push(analysed, notices);
+
+  const restarts = new RestartPolicy();
+  const notify = (level: 'warning' | 'error', message: string) => {
+    output?.appendLine(message);
+    notices.fire(message);
+    const shown = level === 'error' ? vscode.window.showErrorMessage(message, 'Show Log') : vscode.window.showWarningMessage(message, 'Show Log');
+    void shown.then((choice) => choice && output?.show(true));
+  };
+  const handler = errorHandler(restarts, notify);
 
   const start = async () => {
-    client = createClient(context);
+    restarts.reset();
+    client = createClient(context, handler);
     client.onNotification(Methods.analysisDone, (p: AnalysisDoneParams) => {
       lastAnalysis.set(p.uri, p);
       analysed.fire(p);
@@ -84,7 +156,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
     return client;
   };
 
-  context.subscriptions.push(...registerAuditCommands(context, () => client));
+  const reportPanels = new Set<vscode.WebviewPanel>();
+  context.subscriptions.push(...registerAuditCommands(context, () => client, reportPanels));
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.explain, async (args: FindingCommandArgs) => {
       const params: ExplainParams = { uri: args.uri, ruleId: args.data.ruleId, suggestions: args.data.suggestions, text: args.data.text };
@@ -159,6 +232,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
       }
     }),
 
+    // restricted mode ends: the server may now load the workspace's rule folders
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      const params: WorkspaceTrustParams = { trusted: true };
+      if (client?.isRunning()) void client.sendNotification(Methods.workspaceTrust, params);
+    }),
+
     // large notes: the server analyses what is on screen first
     vscode.window.onDidChangeTextEditorVisibleRanges((e) => sendVisible(e.textEditor)),
     vscode.window.onDidChangeActiveTextEditor((e) => e && sendVisible(e)),
@@ -170,6 +249,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<CaseNo
 
   return {
     client: () => client,
+    onAnalysed: analysed.event,
+    onNotice: notices.event,
+    serverPid: async () => (await requireClient().sendRequest<ServerProcessResult>(Methods.serverProcess)).pid,
+    reportPanels: () => [...reportPanels],
     whenAnalysed: (uri, version) =>
       new Promise((resolve) => {
         const key = uri.toString();

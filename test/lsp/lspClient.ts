@@ -22,12 +22,20 @@ export interface StartOptions {
   folder: string;
   /** caseNoteAudit settings returned for workspace/configuration. */
   settings?: Record<string, unknown>;
+  /** initialize's initializationOptions (the VS Code client sends workspace trust there). */
+  initializationOptions?: unknown;
+  /** Extra environment variables of the server process. */
+  env?: Record<string, string>;
+  /** Node options before the server script (e.g. --require a preload). */
+  nodeArgs?: string[];
 }
 
 export class LspClient {
   readonly events = new EventEmitter();
   readonly published = new Map<string, PublishDiagnosticsParams>();
   readonly analyses: AnalysisDoneParams[] = [];
+  /** window/showMessage texts, in order. */
+  readonly messages: string[] = [];
   refreshes = 0;
   configurationRequests = 0;
   settings: Record<string, unknown>;
@@ -41,7 +49,7 @@ export class LspClient {
   }
 
   static async start(opts: StartOptions): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const c = new LspClient(proc, conn, opts);
     proc.stderr!.on('data', (d: Buffer) => { c.stderr += d.toString(); });
@@ -51,7 +59,12 @@ export class LspClient {
     });
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
-    conn.onRequest('window/showMessageRequest', () => null);
+    // connection.window.show*Message sends a request (it could carry actions): recorded like a notification
+    conn.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      c.messages.push(p.message);
+      c.events.emit('showMessage', p.message);
+      return null;
+    });
     conn.onRequest('workspace/diagnostic/refresh', () => {
       c.refreshes++;
       c.events.emit('refresh');
@@ -66,7 +79,10 @@ export class LspClient {
       c.events.emit('analysisDone', p);
     });
     conn.onNotification('window/logMessage', (p: { message: string }) => { c.events.emit('log', p.message); });
-    conn.onNotification('window/showMessage', (p: { message: string }) => { c.events.emit('showMessage', p.message); });
+    conn.onNotification('window/showMessage', (p: { message: string }) => {
+      c.messages.push(p.message);
+      c.events.emit('showMessage', p.message);
+    });
     conn.listen();
     const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`the server exited (${code}) before initializing:\n${c.stderr}`))));
     exited.catch(() => undefined);
@@ -74,6 +90,7 @@ export class LspClient {
     c.init = await Promise.race([exited, conn.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: folderUri,
+      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
       workspaceFolders: [{ uri: folderUri, name: path.basename(opts.folder) }],
       capabilities: {
         workspace: {
@@ -142,6 +159,12 @@ export class LspClient {
       [...this.analyses].reverse().find((a) => a.uri === uri));
   }
 
+  /** The first window/showMessage (already shown or still to come) that satisfies pred. */
+  message(pred: (m: string) => boolean): Promise<string> {
+    const shown = this.messages.find(pred);
+    return shown !== undefined ? Promise.resolve(shown) : this.waitFor<string>('showMessage', pred);
+  }
+
   nextRefresh(): Promise<void> {
     const n = this.refreshes;
     return this.waitFor<void>('refresh', () => this.refreshes > n).then(() => undefined);
@@ -188,6 +211,22 @@ export class LspClient {
     await this.conn.sendNotification('workspace/didChangeWatchedFiles', { changes });
   }
 }
+
+/** A user rule that flags "kicked off" (rule-folder tests). */
+export const KICKED_OFF_RULE = [
+  'id: kicked-off',
+  'category: minimising-euphemism',
+  'severity: warning',
+  'message: "\\"Kicked off\\" minimises what he did."',
+  'why: "Euphemisms hide the behaviour of the person causing harm and its impact on the child."',
+  'sources: ["https://example.org/source"]',
+  'patterns: ["< kicked off >"]',
+  'suggestions: ["Describe what {perpetrator} did."]',
+  'examples:',
+  '  flag: ["Dad [[kicked off]] at the school."]',
+  '  ok: ["The match kicked on."]',
+  '',
+].join('\n');
 
 /** Applies LSP text edits to a string (for checking quick fixes). */
 export function applyEdits(text: string, edits: Array<{ range: Range; newText: string }>): string {

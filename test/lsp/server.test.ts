@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, FullDocumentDiagnosticReport, MarkupContent, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { DismissResult, ExplainResult, FindingData, Methods } from '../../server/src/protocol';
-import { applyEdits, LspClient } from './lspClient';
+import { applyEdits, KICKED_OFF_RULE, LspClient } from './lspClient';
 
 const NOTE = [
   'Case note: home visit',
@@ -279,20 +279,7 @@ describe('language server (stdio, real bundle)', function () {
     it('loads extra rule folders and reports schema problems in the YAML file at the right line', async () => {
       const rules = path.join(folder, 'my-rules');
       fs.mkdirSync(rules);
-      fs.writeFileSync(path.join(rules, 'kicked-off.yaml'), [
-        'id: kicked-off',
-        'category: minimising-euphemism',
-        'severity: warning',
-        'message: "\\"Kicked off\\" minimises what he did."',
-        'why: "Euphemisms hide the behaviour of the person causing harm and its impact on the child."',
-        'sources: ["https://example.org/source"]',
-        'patterns: ["< kicked off >"]',
-        'suggestions: ["Describe what {perpetrator} did."]',
-        'examples:',
-        '  flag: ["Dad [[kicked off]] at the school."]',
-        '  ok: ["The match kicked on."]',
-        '',
-      ].join('\n'));
+      fs.writeFileSync(path.join(rules, 'kicked-off.yaml'), KICKED_OFF_RULE);
       const broken = path.join(rules, 'broken-rule.yaml');
       fs.writeFileSync(broken, 'id: broken-rule\ncategory: failure-to-protect\nseverity: terrible\nmessage: "x"\n');
       const text = 'Mr Kerr kicked off at the school gate.\n';

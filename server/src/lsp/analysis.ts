@@ -7,7 +7,9 @@
 //    in between; blocks visible in the editor are analysed first; assembling, filtering and
 //    converting the findings are sliced too (docs/performance.md has the measured stretches);
 //  - callers (pull diagnostics, hover) wait on a promise for the current version's result:
-//    events, not timers.
+//    events, not timers;
+//  - a run that throws is contained to its document: the result is a failure (one diagnostic
+//    saying analysis failed and why), other documents and later edits are analysed as usual.
 
 import { CancellationToken, Diagnostic, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -36,13 +38,16 @@ export interface DocResult {
   ruleSet?: RuleSet;
   /** maxSliceMs is wall-clock (inflated when the machine is busy); maxSliceCpuMs is the CPU time of the longest slice. */
   stats: { elapsedMs: number; maxSliceMs: number; maxSliceCpuMs: number; blocks: number };
+  /** Why the analysis failed (diagnostics then holds only the failure diagnostic). */
+  failed?: string;
 }
 
 export interface AnalysisDeps {
   getDocument: (uri: string) => TextDocument | undefined;
   resolve: (doc: TextDocument) => Promise<DocContext>;
   onResult: (doc: TextDocument, result: DocResult) => void;
-  onError: (uri: string, err: unknown) => void;
+  /** A run threw: log it, tell the user; the returned diagnostics stand for the note's findings. */
+  onError: (uri: string, err: unknown) => Diagnostic[];
   debounceMs?: number;
   sliceMs?: number;
 }
@@ -154,7 +159,7 @@ export class AnalysisService {
     const run: Run = { cancelled: false, promise: Promise.resolve() };
     run.promise = this.execute(s, run)
       .catch((err) => {
-        this.deps.onError(s.uri, err);
+        // only if reporting the failure failed too: never leave a caller waiting
         for (const w of s.waiters) w.reject(err);
         s.waiters.clear();
       })
@@ -174,6 +179,24 @@ export class AnalysisService {
     const epoch = s.epoch;
     const version = doc.version;
     const t0 = performance.now();
+    try {
+      await this.analyse(s, run, doc, epoch, version, t0);
+    } catch (err) {
+      // a newer edit or setting superseded this run: the next run reports for itself
+      // the analyzer's paragraph memo may hold whatever the failed run left: start afresh
+      s.analyzer = undefined;
+      s.analyzerKey = undefined;
+      if (run.cancelled || epoch !== s.epoch) return;
+      const diagnostics = this.deps.onError(s.uri, err);
+      this.publish(s, doc, {
+        uri: s.uri, version, epoch, id: `${epoch}:${version}`, findings: [], diagnostics,
+        stats: { elapsedMs: performance.now() - t0, maxSliceMs: 0, maxSliceCpuMs: 0, blocks: 0 },
+        failed: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private async analyse(s: DocState, run: Run, doc: TextDocument, epoch: number, version: number, t0: number): Promise<void> {
     const ctx = await this.deps.resolve(doc);
     if (run.cancelled || epoch !== s.epoch) return;
     let findings: Finding[] = [];
@@ -228,7 +251,7 @@ export class AnalysisService {
       endSlice(performance.now());
     }
     if (run.cancelled || epoch !== s.epoch) return;
-    const result = {
+    this.publish(s, doc, {
       uri: s.uri,
       version,
       epoch,
@@ -237,7 +260,10 @@ export class AnalysisService {
       diagnostics,
       ruleSet: ctx.ruleSet,
       stats: { elapsedMs: performance.now() - t0, maxSliceMs: maxSlice, maxSliceCpuMs: maxSliceCpu, blocks },
-    };
+    });
+  }
+
+  private publish(s: DocState, doc: TextDocument, result: DocResult & { epoch: number }): void {
     s.result = result;
     for (const w of s.waiters) w.resolve(result);
     s.waiters.clear();

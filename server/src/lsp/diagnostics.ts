@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompiledRule, Finding, Severity } from '../engine';
-import { FindingData, SOURCE } from '../protocol';
+import { ANALYSIS_FAILED, FindingData, SOURCE } from '../protocol';
 import { fingerprint } from './fingerprint';
 
 export const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -59,5 +59,17 @@ export function toDiagnostic(doc: TextDocument, text: string, f: Finding, rule: 
     codeDescription: { href: ruleDocUri(rule, f.ruleId, packageRoot) },
     message: (aligned ? `Aligned practice: ${f.message}` : f.message) + (f.downgraded ? DOWNGRADE_NOTE[f.downgraded] ?? '' : ''),
     data,
+  };
+}
+
+/** The one diagnostic of a note whose analysis failed: says so and why, at the top of the note. */
+export function analysisFailedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    source: SOURCE,
+    code: ANALYSIS_FAILED,
+    message: `Case note audit could not check this note: ${reason}. Other notes are still checked; ` +
+      'editing this one tries again, and "Case Notes: Show the language server log" has the details.',
   };
 }

@@ -14,18 +14,19 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeOptions, Finding, formatProblem, Severity } from '../engine';
 import { packageRoot } from '../host/rulePack';
 import {
-  AnalysisDoneParams, CONFIG_SECTION, DismissParams, DismissResult, DISMISSALS_FILE, ExplainParams, ExplainResult, Methods, Settings,
-  VisibleRangesParams,
+  AnalysisDoneParams, CONFIG_SECTION, DismissParams, DismissResult, DISMISSALS_FILE, ExplainParams, ExplainResult, InitializationOptions, Methods,
+  ServerProcessResult, Settings, VisibleRangesParams, WorkspaceTrustParams,
 } from '../protocol';
 import { AnalysisService, DocContext, DocResult } from './analysis';
 import { codeActions } from './codeActions';
-import { toDiagnostic, ruleDocUri } from './diagnostics';
+import { analysisFailedDiagnostic, toDiagnostic, ruleDocUri } from './diagnostics';
 import { DismissalStore } from './dismissals';
 import { explanationMarkdown } from './explain';
 import { fingerprint } from './fingerprint';
 import { matchesAny } from './glob';
 import { hoverAt } from './hover';
-import { resolveFolder, RuleFolders } from './ruleFolders';
+import { faultHook } from './fault';
+import { resolveFolder, RuleFolders, selectRuleFolders } from './ruleFolders';
 import { SettingsCache } from './settings';
 import { warmUp } from './warmup';
 import { registerAuditRequests } from './auditRequests';
@@ -42,10 +43,20 @@ let refreshSupport = false;
 let configurationSupport = false;
 let dynamicConfigChange = false;
 let workspaceFolderSupport = false;
+/** VS Code's workspace trust, as the client says (initializationOptions, then a notification). */
+let workspaceTrusted = true;
+/** Rule folders already reported as ignored in restricted mode, so the user is told once, not per note. */
+const toldUntrusted = new Set<string>();
+/** Notes whose analysis failed and the user was told; cleared when the note is analysed again. */
+const toldFailed = new Set<string>();
+const fault = faultHook();
 
 const settings = new SettingsCache((uri) =>
   configurationSupport ? connection.workspace.getConfiguration({ scopeUri: uri, section: CONFIG_SECTION }) : Promise.resolve(undefined));
-const dismissals = new DismissalStore();
+const dismissals = new DismissalStore((message) => {
+  connection.console.warn(message);
+  void connection.window.showWarningMessage(message);
+});
 const ruleFolders = new RuleFolders(
   (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
   (message) => void connection.window.showWarningMessage(message),
@@ -103,7 +114,9 @@ async function contextFor(doc: TextDocument): Promise<DocContext> {
   const s = await settings.get(doc.uri);
   const p = filePath(doc.uri);
   const base = folderOf(p) ?? (p ? path.dirname(p) : process.cwd());
-  const { ruleSet } = ruleFolders.get(s.ruleFolders.map((f) => resolveFolder(f, base)));
+  const { load, ignored } = selectRuleFolders(s, workspaceTrusted);
+  if (ignored.length > 0) tellUntrusted(ignored);
+  const { ruleSet } = ruleFolders.get(load.map((f) => resolveFolder(f, base)));
   const categories = [...new Set(ruleSet.rules.map((r) => r.category))].sort();
   const options = analyzeOptions(s, categories);
   const sidecar = sidecarFor(doc.uri);
@@ -116,6 +129,16 @@ async function contextFor(doc: TextDocument): Promise<DocContext> {
     isDismissed: (f: Finding, text: string) => dismissed.size > 0 && dismissed.has(`${f.ruleId}\0${fingerprint(f.ruleId, text, f.start, f.end)}`),
     toDiagnostic: (d: TextDocument, text: string, f: Finding) => toDiagnostic(d, text, f, ruleSet.rule(f.ruleId), root),
   };
+}
+
+function tellUntrusted(ignored: string[]): void {
+  const key = JSON.stringify(ignored);
+  if (toldUntrusted.has(key)) return;
+  toldUntrusted.add(key);
+  const message = `Case Note Audit: this workspace is not trusted, so the rule folders its settings name are not loaded (${ignored.join(', ')}); ` +
+    'notes are checked with the bundled rules only. Trust the workspace to load them.';
+  connection.console.warn(message);
+  void connection.window.showWarningMessage(message);
 }
 
 function counts(diags: Diagnostic[]): AnalysisDoneParams['counts'] {
@@ -131,13 +154,24 @@ function counts(diags: Diagnostic[]): AnalysisDoneParams['counts'] {
 
 const analysis = new AnalysisService({
   getDocument: (uri) => documents.get(uri),
-  resolve: contextFor,
+  // the fault hook (tests only) throws where an engine bug would: inside the run of one note
+  resolve: fault ? (doc) => { fault(doc.getText()); return contextFor(doc); } : contextFor,
   onResult: (doc: TextDocument, r: DocResult) => {
+    if (!r.failed) toldFailed.delete(doc.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: doc.uri, version: r.version, diagnostics: r.diagnostics });
-    const done: AnalysisDoneParams = { uri: doc.uri, version: r.version, counts: counts(r.diagnostics), ...r.stats };
+    const done: AnalysisDoneParams = { uri: doc.uri, version: r.version, counts: counts(r.diagnostics), ...r.stats, ...(r.failed ? { failed: r.failed } : {}) };
     void connection.sendNotification(Methods.analysisDone, done);
   },
-  onError: (uri, err) => connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
+  onError: (uri, err) => {
+    const reason = err instanceof Error ? err.message : String(err);
+    connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : reason}`);
+    if (!toldFailed.has(uri)) {
+      toldFailed.add(uri);
+      const name = decodeURIComponent(uri.replace(/[?#].*$/, '').split('/').pop() ?? uri);
+      void connection.window.showErrorMessage(`Case Note Audit could not check ${name}: ${reason}. Other notes are still checked.`);
+    }
+    return [analysisFailedDiagnostic(reason)];
+  },
 });
 
 /** Settings, rules or dismissals changed: analyse again and let a pull client re-pull. */
@@ -153,6 +187,7 @@ connection.onInitialize((params): InitializeResult => {
   configurationSupport = !!caps.workspace?.configuration;
   dynamicConfigChange = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   workspaceFolderSupport = !!caps.workspace?.workspaceFolders;
+  workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted !== false;
   folders = (params.workspaceFolders ?? []).map((f) => filePath(f.uri)).filter((p): p is string => !!p);
   if (folders.length === 0 && params.rootUri) {
     const p = filePath(params.rootUri);
@@ -219,6 +254,7 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidClose((e) => {
   justOpened.delete(e.document.uri);
+  toldFailed.delete(e.document.uri);
   analysis.closed(e.document.uri);
   settings.forget(e.document.uri);
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -245,6 +281,15 @@ connection.onHover(async (params, token) => {
   return hoverAt(doc, params.position, r);
 });
 
+connection.onNotification(Methods.workspaceTrust, (p: WorkspaceTrustParams) => {
+  if (workspaceTrusted === (p.trusted === true)) return;
+  workspaceTrusted = p.trusted === true;
+  toldUntrusted.clear();
+  refreshAll();
+});
+
+connection.onRequest(Methods.serverProcess, (): ServerProcessResult => ({ pid: process.pid }));
+
 connection.onNotification(Methods.visibleRanges, (p: VisibleRangesParams) => analysis.setVisible(p.uri, p.ranges));
 
 connection.onRequest(Methods.explain, async (p: ExplainParams): Promise<ExplainResult | null> => {
@@ -258,14 +303,14 @@ connection.onRequest(Methods.explain, async (p: ExplainParams): Promise<ExplainR
   };
 });
 
-connection.onRequest(Methods.dismiss, (p: DismissParams): DismissResult => {
+connection.onRequest(Methods.dismiss, async (p: DismissParams): Promise<DismissResult> => {
   const reason = (p.reason ?? '').trim();
   if (!reason) throw new Error('a dismissal needs a reason');
   const sidecar = sidecarFor(p.uri);
   if (!sidecar) throw new Error('open a folder (or save the note) first: dismissals are recorded in the folder, never in the note');
   const notePath = filePath(p.uri);
   const note = notePath ? path.relative(path.dirname(path.dirname(sidecar)), notePath).replace(/\\/g, '/') : undefined;
-  const count = dismissals.add(sidecar, {
+  const count = await dismissals.add(sidecar, {
     ruleId: p.ruleId,
     fingerprint: p.fingerprint,
     reason,

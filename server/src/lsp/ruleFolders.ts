@@ -21,6 +21,20 @@ export function resolveFolder(folder: string, base: string): string {
   return path.resolve(base, folder);
 }
 
+/**
+ * The configured rule folders to load. In an untrusted workspace (VS Code's restricted mode) a
+ * folder named by the workspace's own settings is not loaded: it would put rules written by
+ * whoever made the workspace in front of the user (their messages, their links). Only the
+ * user's own folders are kept, and only absolute or `~` ones, since a relative folder resolves
+ * into the untrusted workspace. `userRuleFolders` comes from the VS Code client; without it
+ * nothing is kept while untrusted.
+ */
+export function selectRuleFolders(s: { ruleFolders: string[]; userRuleFolders?: string[] }, trusted: boolean): { load: string[]; ignored: string[] } {
+  if (trusted) return { load: s.ruleFolders, ignored: [] };
+  const own = new Set((s.userRuleFolders ?? []).filter((f) => f === '~' || f.startsWith('~/') || path.isAbsolute(f)));
+  return { load: s.ruleFolders.filter((f) => own.has(f)), ignored: s.ruleFolders.filter((f) => !own.has(f)) };
+}
+
 export class RuleFolders {
   private readonly cache = new Map<string, LoadResult>();
   private readonly problemsByKey = new Map<string, RuleProblem[]>();

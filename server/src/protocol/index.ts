@@ -36,6 +36,12 @@ export interface Settings {
   dialect: 'uk' | 'us';
   /** Show aligned-language indicators (good practice) as hints. */
   showAligned: boolean;
+  /**
+   * Not a setting: the VS Code client adds the user-scope value of ruleFolders, so a server
+   * in an untrusted workspace can keep the user's own folders and drop the workspace's.
+   * Absent from other clients: then no rule folder is loaded while untrusted.
+   */
+  userRuleFolders?: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -78,6 +84,7 @@ export function sanitizeSettings(raw: unknown): Settings {
     exclude: strings(files.exclude) ?? [],
     dialect: r.dialect === 'us' ? 'us' : 'uk',
     showAligned: r.showAligned === true,
+    ...(strings(r.userRuleFolders) ? { userRuleFolders: strings(r.userRuleFolders) } : {}),
   };
 }
 
@@ -132,7 +139,28 @@ export const Methods = {
   visibleRanges: 'caseNoteAudit/visibleRanges',
   /** Notification AnalysisDoneParams from the server after each completed analysis (status and tests). */
   analysisDone: 'caseNoteAudit/analysisDone',
+  /** Notification WorkspaceTrustParams from the client when the user trusts the workspace. */
+  workspaceTrust: 'caseNoteAudit/workspaceTrust',
+  /** Request (no params) -> ServerProcessResult: which process serves (the crash-recovery test kills it). */
+  serverProcess: 'caseNoteAudit/serverProcess',
 } as const;
+
+/** initialize's initializationOptions from the VS Code client. */
+export interface InitializationOptions {
+  /** false in an untrusted (restricted mode) workspace: rule folders from its settings are not loaded. Absent means trusted. */
+  workspaceTrusted?: boolean;
+}
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+export interface ServerProcessResult {
+  pid: number;
+}
+
+/** Diagnostic code of the one diagnostic a note gets when its analysis failed. */
+export const ANALYSIS_FAILED = 'analysis-failed';
 
 export interface ExplainParams {
   uri: string;
@@ -176,4 +204,6 @@ export interface AnalysisDoneParams {
   maxSliceMs: number;
   maxSliceCpuMs: number;
   blocks: number;
+  /** Set when the analysis failed: why (the note then carries one ANALYSIS_FAILED diagnostic). */
+  failed?: string;
 }

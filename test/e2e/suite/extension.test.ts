@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { CaseNoteAuditApi } from '../../../client/src/extension';
 import type { FindingCommandArgs, FindingData } from '../../../server/src/protocol';
 
 const SOURCE = 'casenote-audit';
@@ -87,17 +88,30 @@ describe('casenote-audit in a real VS Code', () => {
     // Rewrites are offered only while the flagged words are where the diagnostic says; if the
     // workbench still holds diagnostics from before the server saw this document (seen once in
     // about twenty runs), the next publication brings the current ones, so wait for it and ask again.
+    // The workbench may also cancel the request of a document just opened (seen once in about
+    // fifteen runs: "Canceled", document unchanged); the editor's light bulb would simply ask
+    // again, and so does the test.
     let ftp!: vscode.Diagnostic;
     let ourActions: vscode.CodeAction[] = [];
     let rewrites: vscode.CodeAction[] = [];
     for (let attempt = 0; attempt < 3 && rewrites.length === 0; attempt++) {
       const ds = await diagnosticsWhere(editor.document.uri, (d) => byRule(d, 'failed-to-protect').length > 0, 'failed-to-protect');
       [ftp] = byRule(ds, 'failed-to-protect');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, ftp.range, vscode.CodeActionKind.QuickFix.value);
+      let actions: vscode.CodeAction[];
+      try {
+        actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, ftp.range, vscode.CodeActionKind.QuickFix.value);
+      } catch (e) {
+        if ((e as Error).message !== 'Canceled' || attempt === 2) throw e;
+        console.log(`      (attempt ${attempt + 1}: code actions cancelled by the workbench; document version ${editor.document.version}, dirty ${editor.document.isDirty}; asking again)`);
+        continue;
+      }
       // (vscode.executeCodeActionProvider drops CodeAction.diagnostics, so ours are told by title)
       ourActions = actions.filter((a) => a.title.startsWith('Rewrite: ') || a.command?.command.startsWith('caseNoteAudit.'));
       rewrites = ourActions.filter((a) => a.edit);
       if (rewrites.length === 0) {
+        // said, so a run that needed the retry shows what the workbench held (the cause is not yet known)
+        console.log(`      (attempt ${attempt + 1}: no rewrite offered; flagged text ${JSON.stringify(editor.document.getText(ftp.range))}, ` +
+          `document version ${editor.document.version}, actions ${JSON.stringify(ourActions.map((a) => a.title))}; restarting the server)`);
         // a restarted server analyses the open document afresh and publishes again
         const republished = nextDiagnosticsChange(editor.document.uri);
         await vscode.commands.executeCommand('caseNoteAudit.restartServer');
@@ -202,8 +216,37 @@ describe('batch audit from VS Code', () => {
     assert.ok(r, 'the audit returned a result');
     assert.ok(r.json.totals.files >= 1, `files audited: ${r.json.totals.files}`);
     assert.ok(r.json.totals.concerns > 0, 'the audit counted the concerns in the notes');
-    assert.match(r.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'/);
     assert.doesNotMatch(r.html, /Darren Pike|Claire Lennox/, 'no names in a report made without excerpts');
+
+    // the webview the user sees: scripts, forms and command links off, no local resources, and
+    // this very HTML in it, whose CSP allows nothing but its own hashed style block
+    const api = await vscode.extensions.getExtension<CaseNoteAuditApi>('casenote-audit.casenote-audit')!.activate();
+    const panel = api.reportPanels().find((p) => p.title === 'Case-note audit');
+    assert.ok(panel, 'the report is shown in a webview');
+    const o = panel.webview.options;
+    assert.equal(o.enableScripts, false);
+    assert.equal(o.enableForms, false);
+    assert.equal(o.enableCommandUris, false);
+    assert.deepEqual(o.localResourceRoots, []);
+    assert.equal(panel.webview.html, r.html);
+    const metas = [...r.html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/gi)];
+    assert.equal(metas.length, 1, 'one CSP, in the document');
+    assert.ok(r.html.indexOf(metas[0][0]) < r.html.search(/<style/i), 'the CSP comes before any style it governs');
+    const directives = new Map(metas[0][1].split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
+      const [name, ...values] = d.split(/\s+/);
+      return [name, values] as const;
+    }));
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    for (const [name, values] of directives) {
+      if (name === 'default-src') continue;
+      assert.ok(!/^(script-src|script-src-elem|script-src-attr|connect-src|frame-src|child-src|object-src|worker-src)$/.test(name), `${name} re-allows what default-src 'none' forbids`);
+      // inline data: images are part of the document; anything else would reach outside it
+      for (const v of values) assert.ok(/^'(none|sha256-[A-Za-z0-9+/=]+)'$/.test(v) || (name === 'img-src' && v === 'data:'), `${name} ${v}: only 'none' or hashes, no hosts, schemes, 'unsafe-*' or wildcards`);
+    }
+    assert.ok((directives.get('style-src') ?? []).length >= 1, 'the report has a hashed style block');
+    assert.doesNotMatch(r.html, /<script|\son[a-z]+\s*=|javascript:/i, 'no script, event handler or javascript: link');
+    assert.doesNotMatch(r.html, /\b(src|href)\s*=\s*["']?(https?:|\/\/)/i, 'no external resource or link');
+    panel.dispose();
   });
 });
 
