@@ -189,6 +189,21 @@ describe('language server (stdio, real bundle)', function () {
       assert.equal(byRule(diags, 'failed-to-protect').length, 1);
     });
 
+    it('shows at most caseNoteAudit.maxProblems findings, errors first, and one diagnostic that says how many there are', async () => {
+      // the note has one error (failed-to-protect) after two warnings (volatile-relationship, in prose and quoted)
+      client!.settings = { maxProblems: 1, quotedSpeech: 'report' };
+      const uri = noteIn(folder);
+      await client!.open(uri, NOTE);
+      const diags = await client!.diagnostics(uri, has('too-many-findings'), 1);
+      assert.deepEqual(diags.map((d) => d.code).sort(), ['failed-to-protect', 'too-many-findings']);
+      assert.match(String(diags.find((d) => d.code === 'too-many-findings')!.message), /has 3 findings; the 1 most important/);
+      // 0 is no limit
+      await client!.configChanged({ maxProblems: 0, quotedSpeech: 'report' });
+      const all = await client!.diagnostics(uri, hasNot('too-many-findings'));
+      assert.equal(byRule(all, 'volatile-relationship').length, 2);
+      assert.equal(byRule(all, 'failed-to-protect').length, 1);
+    });
+
     it('US wording in suggestions', async () => {
       const text = 'Adults: Kirsty Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)\n\nMs Reid failed to protect the children.\n';
       client!.settings = { dialect: 'us' };

@@ -15,6 +15,7 @@ import { CancellationToken, Diagnostic, LSPErrorCodes, ResponseError } from 'vsc
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeOptions, Analyzer, Finding, RuleSet } from '../engine';
 import { WireRange } from '../protocol';
+import { tooManyFindingsDiagnostic } from './diagnostics';
 
 /** Everything a run needs that depends on settings (resolved per document, asynchronously). */
 export interface DocContext {
@@ -26,6 +27,8 @@ export interface DocContext {
   /** Filters dismissed findings out. */
   isDismissed: (f: Finding, text: string) => boolean;
   toDiagnostic: (doc: TextDocument, text: string, f: Finding) => Diagnostic;
+  /** Most findings shown per note (0 = all); see DEFAULT_MAX_PROBLEMS. */
+  maxProblems: number;
 }
 
 export interface DocResult {
@@ -244,10 +247,13 @@ export class AnalysisService {
         if (!ctx.isDismissed(f, text)) findings.push(f);
         if (findings.length % 50 === 0 && (await pause())) return;
       }
+      const total = findings.length;
+      findings = mostImportant(findings, ctx.maxProblems);
       for (const f of findings) {
         diagnostics.push(ctx.toDiagnostic(doc, text, f));
         if (diagnostics.length % 50 === 0 && (await pause())) return;
       }
+      if (total > findings.length) diagnostics.push(tooManyFindingsDiagnostic(total, findings.length));
       endSlice(performance.now());
     }
     if (run.cancelled || epoch !== s.epoch) return;
@@ -280,4 +286,17 @@ export class AnalysisService {
     for (const i of all) (spans.some(([a, b]) => blocks[i].start <= b && a <= blocks[i].end) ? first : rest).push(i);
     return [...first, ...rest];
   }
+}
+
+const RANK: Record<string, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * At most `limit` findings (0 = all): concerns before aligned indicators, then by severity, so
+ * a capped note still shows its errors; returned in document order.
+ */
+export function mostImportant(findings: Finding[], limit: number): Finding[] {
+  if (limit <= 0 || findings.length <= limit) return findings;
+  const rank = (f: Finding) => (f.kind === 'aligned' ? 4 : RANK[f.severity] ?? 3);
+  const order = findings.map((_, i) => i).sort((a, b) => rank(findings[a]) - rank(findings[b]) || a - b);
+  return order.slice(0, limit).sort((a, b) => a - b).map((i) => findings[i]);
 }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CompiledRule, Finding, Severity } from '../engine';
-import { ANALYSIS_FAILED, FindingData, SOURCE } from '../protocol';
+import { ANALYSIS_FAILED, FindingData, SOURCE, TOO_MANY_FINDINGS } from '../protocol';
 import { fingerprint } from './fingerprint';
 
 export const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -71,5 +71,18 @@ export function analysisFailedDiagnostic(reason: string): Diagnostic {
     code: ANALYSIS_FAILED,
     message: `Case note audit could not check this note: ${reason}. Other notes are still checked; ` +
       'editing this one tries again, and "Case Notes: Show the language server log" has the details.',
+  };
+}
+
+/** Stands for the findings past the caseNoteAudit.maxProblems limit, at the top of the note. */
+export function tooManyFindingsDiagnostic(total: number, shown: number): Diagnostic {
+  const n = (x: number) => x.toLocaleString('en-GB');
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: TOO_MANY_FINDINGS,
+    message: `This note has ${n(total)} findings; the ${n(shown)} most important are shown (setting caseNoteAudit.maxProblems). ` +
+      'Raise the limit to see them all here, or run "Case Notes: Audit Folder…" for counts and rates of every finding.',
   };
 }

@@ -128,6 +128,7 @@ async function contextFor(doc: TextDocument): Promise<DocContext> {
     key: JSON.stringify([ruleSet.version, options]),
     isDismissed: (f: Finding, text: string) => dismissed.size > 0 && dismissed.has(`${f.ruleId}\0${fingerprint(f.ruleId, text, f.start, f.end)}`),
     toDiagnostic: (d: TextDocument, text: string, f: Finding) => toDiagnostic(d, text, f, ruleSet.rule(f.ruleId), root),
+    maxProblems: s.maxProblems,
   };
 }
 

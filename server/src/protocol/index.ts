@@ -36,6 +36,8 @@ export interface Settings {
   dialect: 'uk' | 'us';
   /** Show aligned-language indicators (good practice) as hints. */
   showAligned: boolean;
+  /** Most findings shown as problems per note; 0 = no limit. */
+  maxProblems: number;
   /**
    * Not a setting: the VS Code client adds the user-scope value of ruleFolders, so a server
    * in an untrusted workspace can keep the user's own folders and drop the workspace's.
@@ -43,6 +45,14 @@ export interface Settings {
    */
   userRuleFolders?: string[];
 }
+
+/**
+ * A 10 MB export can hold 15,000 findings; sending them as one diagnostics message blocked the
+ * server for about half a second (serialising ~15 MB of JSON) and nobody reads 15,000 problems
+ * in an editor. Past the limit the note gets one diagnostic that says so; the batch audit
+ * counts everything.
+ */
+export const DEFAULT_MAX_PROBLEMS = 1000;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   categories: {},
@@ -54,6 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   exclude: [],
   dialect: 'uk',
   showAligned: false,
+  maxProblems: DEFAULT_MAX_PROBLEMS,
 });
 
 const strings = (v: unknown): string[] | undefined =>
@@ -84,6 +95,7 @@ export function sanitizeSettings(raw: unknown): Settings {
     exclude: strings(files.exclude) ?? [],
     dialect: r.dialect === 'us' ? 'us' : 'uk',
     showAligned: r.showAligned === true,
+    maxProblems: typeof r.maxProblems === 'number' && Number.isFinite(r.maxProblems) && r.maxProblems >= 0 ? Math.floor(r.maxProblems) : DEFAULT_MAX_PROBLEMS,
     ...(strings(r.userRuleFolders) ? { userRuleFolders: strings(r.userRuleFolders) } : {}),
   };
 }
@@ -161,6 +173,8 @@ export interface ServerProcessResult {
 
 /** Diagnostic code of the one diagnostic a note gets when its analysis failed. */
 export const ANALYSIS_FAILED = 'analysis-failed';
+/** Code of the one diagnostic that says a note has more findings than caseNoteAudit.maxProblems. */
+export const TOO_MANY_FINDINGS = 'too-many-findings';
 
 export interface ExplainParams {
   uri: string;
