@@ -18,7 +18,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { 
 
 step('compile rules');
 const { compilePackFromSources } = require(path.join(root, 'out/server/src/host/rulePack.js'));
-const { formatProblem } = require(path.join(root, 'out/server/src/engine/index.js'));
+const { formatProblem, packRules } = require(path.join(root, 'out/server/src/engine/index.js'));
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 const { pack, problems } = compilePackFromSources(path.join(root, 'rules'), version);
 if (problems.length > 0) {
@@ -27,7 +27,8 @@ if (problems.length > 0) {
   process.exit(1);
 }
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-fs.writeFileSync(path.join(root, 'dist/rules.json'), JSON.stringify(pack));
+// packed: pattern trees as one string per rule, parsed on first use, and the anchor index precomputed
+fs.writeFileSync(path.join(root, 'dist/rules.json'), JSON.stringify({ ...packRules(pack), lexicon: pack.lexicon }));
 step(`  ${pack.rules.length} rules, version ${pack.version}`);
 
 step('bundle (esbuild)');
