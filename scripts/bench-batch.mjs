@@ -110,7 +110,7 @@ if (wants('server')) {
 function corpusOf(n) {
   const full = path.join(corpus, 'baseline', 'txt');
   const manifest = path.join(corpus, 'manifest.json');
-  const have = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')).options?.cases ?? 0 : 0;
+  const have = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')).cases_per_period ?? 0 : 0;
   if (have < n) {
     const want = Math.max(n, cases, wants('scale') ? 16 * scaleCases : 0);
     log(`generating ${want} cases into ${corpus}`);

@@ -69,6 +69,7 @@ export class UnitAnalyzer {
     } catch (e) {
       return { words: 0, found: [], error: String((e as Error).message ?? e) };
     }
+    if (res.findings.length === 0) return { words: res.words, found: [] };
     const redactor = this.redactors.get(res.roles);
     let lines: LineIndex | undefined;
     const found: FoundItem[] = res.findings.map((f) => {
