@@ -30,4 +30,15 @@ describe('redaction of name forms', () => {
     assert.equal(cache.get(partner).phrase('Jamie Kerr was not spoken to'), '[partner] was not spoken to');
     assert.equal(new Redactor(partner).phrase('Jamie Kerr was not spoken to'), '[partner] was not spoken to');
   });
+
+  it('keeps only the most recently used redactors', () => {
+    const cache = new RedactorCache(2);
+    const roles = (n: string) => detectRoles(`Adults: ${n} Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)`);
+    const a = cache.get(roles('Ann'));
+    cache.get(roles('Bea'));
+    assert.equal(cache.get(roles('Ann')), a);
+    cache.get(roles('Cat'));
+    assert.equal(cache.size, 2);
+    assert.equal(cache.get(roles('Ann')), a, 'Ann was used more recently than Bea, so Bea was dropped');
+  });
 });
