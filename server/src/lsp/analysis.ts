@@ -73,7 +73,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export class AnalysisService {
   private readonly states = new Map<string, DocState>();
-  private idleWaiters: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private readonly debounceMs: number;
   private readonly sliceMs: number;
 
