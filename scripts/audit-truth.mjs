@@ -51,7 +51,7 @@ if (rulesSrc) {
   if (problems.length) console.error(`audit-truth: ${problems.length} rule problem(s) in ${rulesSrc}; those rules are left out (first: ${problems[0].path}: ${problems[0].message})`);
   const bin = path.join(tmp, 'dist');
   fs.mkdirSync(bin);
-  for (const f of ['cli.js', 'audit-worker.js']) fs.copyFileSync(path.join(root, 'dist', f), path.join(bin, f));
+  for (const f of ['cli.js', 'cli.bundle.js', 'cli.bundle.js.cache', 'audit-worker.js']) fs.copyFileSync(path.join(root, 'dist', f), path.join(bin, f));
   fs.writeFileSync(path.join(bin, 'rules.json'), JSON.stringify(pack));
   cli = path.join(bin, 'cli.js');
 }

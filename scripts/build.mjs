@@ -18,7 +18,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { 
 
 step('compile rules');
 const { compilePackFromSources } = require(path.join(root, 'out/server/src/host/rulePack.js'));
-const { formatProblem } = require(path.join(root, 'out/server/src/engine/index.js'));
+const { formatProblem, packRules } = require(path.join(root, 'out/server/src/engine/index.js'));
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 const { pack, problems } = compilePackFromSources(path.join(root, 'rules'), version);
 if (problems.length > 0) {
@@ -27,19 +27,38 @@ if (problems.length > 0) {
   process.exit(1);
 }
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-fs.writeFileSync(path.join(root, 'dist/rules.json'), JSON.stringify(pack));
+// packed: pattern trees as one string per rule, parsed on first use, and the anchor index precomputed
+fs.writeFileSync(path.join(root, 'dist/rules.json'), JSON.stringify({ ...packRules(pack), lexicon: pack.lexicon }));
 step(`  ${pack.rules.length} rules, version ${pack.version}`);
 
 step('bundle (esbuild)');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
+// cli.js and server.js are launchers (scripts/lib/launcher.cjs) of these bundles, which load
+// them with a V8 code cache made below
 const entries = [
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js' },
+  { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/audit/worker.ts'], outfile: 'dist/audit-worker.js' },
 ].filter((e) => fs.existsSync(path.join(root, e.entryPoints[0])));
 await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
-if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+
+step('launchers and code caches');
+const launcher = fs.readFileSync(path.join(root, 'scripts/lib/launcher.cjs'), 'utf8');
+const dist = (f) => path.join(root, 'dist', f);
+for (const [name, banner] of [['cli', '#!/usr/bin/env node\n'], ['server', '']]) {
+  fs.writeFileSync(dist(`${name}.js`), banner + launcher.replace('__BUNDLE__', `${name}.bundle.js`));
+  fs.rmSync(dist(`${name}.bundle.js.cache`), { force: true });
+}
+fs.chmodSync(dist('cli.js'), 0o755);
+// the cache holds what a run compiled: for the CLI a check of a short note, for the server its
+// start-up (it exits when its input closes, and the launcher writes the cache at exit)
+const cacheRun = (name, args, input) => execFileSync(process.execPath, [dist(`${name}.js`), ...args], {
+  cwd: root, input, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, CASENOTE_AUDIT_CODE_CACHE_OUT: dist(`${name}.bundle.js.cache`) },
+});
+cacheRun('cli', ['check', 'samples/notes/home-visit.txt', '--format', 'json', '--fail-on', 'none'], '');
+try { cacheRun('server', ['--stdio'], ''); } catch { /* exits 1 when its input closes without a shutdown request */ }
+for (const name of ['cli', 'server']) if (!fs.existsSync(dist(`${name}.bundle.js.cache`))) throw new Error(`build: no code cache for ${name}`);
 
 const settingsSchema = path.join(root, 'scripts/gen-package-settings.mjs');
 if (fs.existsSync(settingsSchema)) {

@@ -3,7 +3,7 @@
 // themselves never leave this step, only what the aggregation needs: category, kind, rule,
 // severity, a redacted phrase and, when asked for, a location and the sentence.
 
-import { AnalyzeOptions, Analyzer, LineIndex, RulePack, RuleSet, Roles, Severity } from '../engine';
+import { AnalyzeOptions, Analyzer, LineIndex, PackedRulePack, packRules, RuleSet, Roles, Severity } from '../engine';
 import { RedactorCache } from './redact';
 
 export interface WorkUnit {
@@ -36,13 +36,18 @@ export interface UnitResult {
 }
 
 export interface AnalyzerConfig {
-  pack: RulePack;
+  pack: PackedRulePack;
   analyze: AnalyzeOptions;
   excerpts: boolean;
   locations: boolean;
 }
 
-export const packOf = (rs: RuleSet): RulePack => ({ version: rs.version, rules: rs.rules, refs: rs.refs });
+/**
+ * The rule set as worker threads receive it: packed, so what is copied to each thread is one
+ * string per rule rather than every pattern tree as objects, and a worker parses only the
+ * trees its entries need.
+ */
+export const packOf = (rs: RuleSet): PackedRulePack => packRules({ version: rs.version, rules: rs.rules, refs: rs.refs });
 
 export class UnitAnalyzer {
   private readonly analyzer: Analyzer;
@@ -64,6 +69,7 @@ export class UnitAnalyzer {
     } catch (e) {
       return { words: 0, found: [], error: String((e as Error).message ?? e) };
     }
+    if (res.findings.length === 0) return { words: res.words, found: [] };
     const redactor = this.redactors.get(res.roles);
     let lines: LineIndex | undefined;
     const found: FoundItem[] = res.findings.map((f) => {

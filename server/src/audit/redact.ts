@@ -4,7 +4,7 @@
 // wording counts as one phrase across cases and no phrase names anyone.
 
 import { Person, Roles } from '../engine';
-import { nameGender, rolesKey } from '../engine/roles';
+import { nameGender } from '../engine/roles';
 
 const TITLES = ['Mr', 'Mrs', 'Ms', 'Miss', 'Mx', 'Dr'];
 /** Capitalised words that are not names. */
@@ -24,10 +24,44 @@ function relationToken(p: Person | undefined, fallback: string): string {
   return CANON[w] ?? w;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A letter or digit: a name form only counts where it is not part of a longer word. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+function codePointBefore(s: string, i: number): string {
+  if (i <= 0) return '';
+  const lo = s.charCodeAt(i - 1);
+  const hi = i >= 2 ? s.charCodeAt(i - 2) : 0;
+  return lo >= 0xdc00 && lo <= 0xdfff && hi >= 0xd800 && hi <= 0xdbff ? s.slice(i - 2, i) : s[i - 1];
+}
+
+/**
+ * Replaces every whole-word occurrence of `form` in `s`, left to right, with `replace()`: what
+ * `s.replace(/(?<![\p{L}\p{N}])form(?![\p{L}\p{N}])/gu, replace)` does, without compiling a
+ * Unicode regular expression per name form (that was a third of a batch audit's time).
+ */
+export function replaceWord(s: string, form: string, replace: () => string): string {
+  let out = '';
+  let from = 0;
+  let copied = 0;
+  for (;;) {
+    const i = s.indexOf(form, from);
+    if (i < 0) break;
+    const end = i + form.length;
+    const after = s.codePointAt(end);
+    if (!WORD_CHAR.test(codePointBefore(s, i)) && (after === undefined || !WORD_CHAR.test(String.fromCodePoint(after)))) {
+      out += s.slice(copied, i) + replace();
+      copied = end;
+      from = end;
+    } else {
+      from = i + 1;
+    }
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
 
 export class Redactor {
-  private readonly names: Array<[RegExp, string]> = [];
+  /** Name forms, longest first, and the token each becomes. */
+  private readonly names: Array<[string, string]> = [];
 
   constructor(roles: Roles | undefined) {
     if (!roles) return;
@@ -51,7 +85,7 @@ export class Redactor {
     roles.children.forEach((c, i) => add(c, `[child ${i + 1}]`));
     // longest first, so "Kirsty Reid" wins over "Kirsty"
     forms.sort((a, b) => b[0].length - a[0].length);
-    for (const [f, token] of forms) this.names.push([new RegExp(`(?<![\\p{L}\\p{N}])${escape(f)}(?![\\p{L}\\p{N}])`, 'gu'), token]);
+    this.names.push(...forms);
   }
 
   /** The redacted, normalised form of a matched phrase. */
@@ -59,7 +93,7 @@ export class Redactor {
     let s = text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
     const tokens: string[] = [];
     const hold = (t: string) => `\u0000${tokens.push(t) - 1}\u0000`;
-    for (const [re, token] of this.names) s = s.replace(re, () => hold(token));
+    for (const [form, token] of this.names) s = replaceWord(s, form, () => hold(token));
     // titled names the note did not declare
     s = s.replace(/\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+\p{Lu}[\p{L}'-]+/gu, () => hold('[person]'));
     // first names the note did not declare (from the engine's name list), with a surname after them
@@ -77,17 +111,35 @@ export class Redactor {
   }
 }
 
-/** Redactors cached by the people they know (one per case file in practice). */
+/** Everything about the people that a Redactor uses (the engine's rolesKey leaves out relations and titles). */
+function redactorKey(roles: Roles): string {
+  const p = (x: Person | undefined) => (x ? [x.name, x.first, x.surname, x.title, x.relation] : null);
+  return JSON.stringify([p(roles.survivor), p(roles.perpetrator), roles.children.map(p)]);
+}
+
+/**
+ * Redactors cached by the people they know (one per case file in practice). Keyed on every
+ * field a Redactor reads: keyed on less, a file's phrases were redacted with another file's
+ * relations, depending on which files a worker thread had seen first. Files are read one
+ * after another, so the most recently used few are all that is ever hit again; a bigger
+ * cache only held a worker's heap up (2,000 redactors were a third of its live heap).
+ */
 export class RedactorCache {
   private readonly map = new Map<string, Redactor>();
+  constructor(private readonly max = 64) {}
   get(roles: Roles | undefined): Redactor {
-    const key = roles ? rolesKey(roles) : '';
+    const key = roles ? redactorKey(roles) : '';
     let r = this.map.get(key);
-    if (!r) {
-      if (this.map.size > 2000) this.map.clear();
+    if (r) {
+      // most recently used last, so the first key is the one to drop
+      this.map.delete(key);
+    } else {
       r = new Redactor(roles);
-      this.map.set(key, r);
+      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
     }
+    this.map.set(key, r);
     return r;
   }
+
+  get size(): number { return this.map.size; }
 }

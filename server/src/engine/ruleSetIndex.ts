@@ -1,7 +1,7 @@
 // The runtime rule set: compiled rules plus an anchor index, so a sentence only runs the
 // patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
 
-import { commonness, requiredSets } from './pattern';
+import { PackedRulePack, planOf, rulesOf } from './packFormat';
 import { CompiledRule, RulePack } from './ruleset';
 import { RefPatterns } from './roles';
 import { Token } from './text';
@@ -38,13 +38,13 @@ export class RuleSet {
       return id;
     };
     rules.forEach((r, ri) => {
-      r.patterns.forEach((p, pi) => {
+      // a packed rule brings its plan, so no pattern tree is parsed or walked here
+      planOf(r).forEach((plan, pi) => {
         const id = this.pairs.length;
         this.pairs.push([ri, pi]);
         // index on the rarest required set; the others are checked before matching
-        const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
-        this.required.push(req.slice(1).map(setId));
-        const anchors = req[0] ?? p.anchors;
+        this.required.push(plan.slice(1).map(setId));
+        const anchors = plan[0];
         if (anchors.length === 0) this.unanchored.push(id);
         for (const a of new Set(anchors)) this.index[wordId(a)].push(id);
       });
@@ -55,8 +55,9 @@ export class RuleSet {
     this.setOk = new Uint8Array(this.sets.length);
   }
 
-  static fromPack(pack: RulePack): RuleSet {
-    return new RuleSet(pack.version, pack.rules, pack.refs);
+  /** From a pack as compiled (`RulePack`) or as dist/rules.json holds it (`PackedRulePack`). */
+  static fromPack(pack: RulePack | PackedRulePack): RuleSet {
+    return new RuleSet(pack.version, rulesOf(pack), pack.refs);
   }
 
   /** A rule set with extra rules appended (user rule folders); ids already present are replaced. */

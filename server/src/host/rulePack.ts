@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ioReason } from './readText';
-import { compileRefs, compileRules, Lexicon, parseLexicon, RuleFile, RulePack, RuleProblem, RuleSet } from '../engine';
+import { compileRefs, compileRules, Lexicon, PackedRulePack, parseLexicon, RuleFile, RulePack, RuleProblem, RuleSet } from '../engine';
 
-export interface LoadedPack extends RulePack {
-  lexicon: Record<string, string>;
-}
+/** A rule pack with the lexicon its patterns were compiled with (user rule folders compile against it). */
+export type LoadedPack = (RulePack | PackedRulePack) & { lexicon: Record<string, string> };
 
 /** The package root: the nearest folder above `from` with a package.json named casenote-audit. */
 export function packageRoot(from = __dirname): string {
@@ -80,7 +79,7 @@ function readRuleFile(p: string, base: string): RuleFile {
 }
 
 /** Compiles the pack from the YAML sources in `rulesDir` (the build does this once; tests may too). */
-export function compilePackFromSources(rulesDir: string, version: string): { pack: LoadedPack; problems: RuleProblem[] } {
+export function compilePackFromSources(rulesDir: string, version: string): { pack: RulePack & LoadedPack; problems: RuleProblem[] } {
   const base = path.dirname(rulesDir);
   // the shared lexicon plus any category folder's own lexicon.yaml (class names are global)
   const lexFiles = [path.join(rulesDir, 'lexicon.yaml'), ...fs.readdirSync(rulesDir).sort()
@@ -101,7 +100,7 @@ export function compilePackFromSources(rulesDir: string, version: string): { pac
   problems.push(...compiled.problems);
   const hash = createHash('sha256');
   for (const f of [...lexFiles, ...files]) hash.update(f.path.replace(/\\/g, '/')).update('\0').update(f.text).update('\0');
-  const pack: LoadedPack = {
+  const pack: RulePack & LoadedPack = {
     version: `${version}+${hash.digest('hex').slice(0, 12)}`,
     rules: compiled.rules,
     refs: compileRefs(lexicon),
@@ -112,7 +111,7 @@ export function compilePackFromSources(rulesDir: string, version: string): { pac
 
 let cached: LoadedPack | undefined;
 
-/** The bundled rule pack: dist/rules.json when built, else compiled from rules/ (development). */
+/** The bundled rule pack: dist/rules.json when built (packed by the build), else compiled from rules/ (development). */
 export function bundledPack(): LoadedPack {
   if (cached) return cached;
   const besideBundle = path.join(__dirname, 'rules.json');

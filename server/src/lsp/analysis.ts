@@ -82,6 +82,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export class AnalysisService {
   private readonly states = new Map<string, DocState>();
+  private readonly idleWaiters: Array<() => void> = [];
   private readonly debounceMs: number;
   private readonly sliceMs: number;
 
@@ -112,6 +113,25 @@ export class AnalysisService {
     if (s.run) s.run.cancelled = true;
     for (const w of s.waiters) w.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'document closed'));
     this.states.delete(uri);
+    this.notifyIdle();
+  }
+
+  /**
+   * Resolves when no document waits for or is in an analysis run. Background work (the
+   * warm-up) waits on it, so it never holds back the diagnostics of a note just opened.
+   */
+  idle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private busy(): boolean {
+    for (const s of this.states.values()) if (s.timer || s.run) return true;
+    return false;
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length > 0 && !this.busy()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Settings, rules or dismissals changed: every open document is analysed again (cheap: the memo). */
@@ -172,6 +192,7 @@ export class AnalysisService {
           s.restart = false;
           if (!s.timer) this.start(s);
         }
+        this.notifyIdle();
       });
     s.run = run;
   }

@@ -208,7 +208,7 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   const t = performance.now();
-  void warmUp(ruleFolders.get([]).ruleSet).then(
+  void warmUp(ruleFolders.get([]).ruleSet, () => analysis.idle()).then(
     (n) => connection.console.log(`warmed up on ${n} rule examples in ${(performance.now() - t).toFixed(0)} ms`),
     (e) => connection.console.error(`warm-up failed: ${(e as Error).message}`),
   );

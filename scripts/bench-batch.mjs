@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Start-up and batch-audit benchmarks of the built bundle (issue 6 targets): `check` wall time on
+// one small note, language server spawn-to-first-diagnostics, `audit` throughput with one and
+// two workers, peak RSS, and time against corpus size (1x, 4x, 16x). Every figure is a median of
+// separate processes; the machine is shared, so compare runs made in the same conditions.
+//
+//   node scripts/bench-batch.mjs [--json] [--dist DIR] [--cases N] [--scale-cases N]
+//        [--reps N] [--batch-reps N] [--corpus DIR] [--only startup,server,batch,scale]
+//
+//   --dist DIR         the bundle to measure (default dist/); point it at a copy of an older
+//                      build to compare before/after in the same conditions
+//   --cases N          cases in the throughput corpus (default 2000, ~16 MB; the issue's
+//                      figure is 10000, ~79 MB)
+//   --scale-cases N    cases at 1x of the scaling runs (default 150; 16x = 2400)
+//   --reps N           processes per start-up figure (default 7)
+//   --batch-reps N     processes per batch figure (default 1)
+//   --corpus DIR       where the generated case files are kept between runs
+//                      (default: $TMPDIR/casenote-bench-case-files)
+//   --json             print rows {what, value, target, note} as JSON (for scripts/bench.mjs)
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { options, require, root, shared } from './lib/script-env.mjs';
+
+const opt = options();
+const num = (name, def) => { const v = opt(name); return v === undefined || v === true ? def : Number(v); };
+const dist = path.resolve(typeof opt('--dist') === 'string' ? opt('--dist') : path.join(root, 'dist'));
+const cases = num('--cases', 2000);
+const scaleCases = num('--scale-cases', 150);
+const reps = num('--reps', 7);
+const batchReps = num('--batch-reps', 1);
+const corpus = path.resolve(typeof opt('--corpus') === 'string' ? opt('--corpus') : path.join(os.tmpdir(), 'casenote-bench-case-files'));
+const only = typeof opt('--only') === 'string' ? new Set(opt('--only').split(',')) : undefined;
+const wants = (part) => !only || only.has(part);
+const json = opt('--json') === true;
+
+const cli = path.join(dist, 'cli.js');
+const server = path.join(dist, 'server.js');
+const preload = path.join(root, 'scripts', 'lib', 'maxrss-preload.cjs');
+const note = path.join(root, 'samples', 'notes', 'home-visit.txt');
+for (const f of [cli, server, note]) if (!fs.existsSync(f)) { console.error(`bench-batch: missing ${f} (run npm run build)`); process.exit(2); }
+
+const MiB = 1024 * 1024;
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const log = (s) => process.stderr.write(`bench-batch: ${s}\n`);
+const rows = [];
+const row = (what, value, target, note = '') => rows.push({ what, value, target, note });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-bench-batch-'));
+
+/** Runs node with the max-RSS preload; resolves with wall ms and peak RSS in MiB. */
+function measure(args) {
+  const rssFile = path.join(tmp, `rss-${process.hrtime.bigint()}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', preload, ...args], {
+    env: { ...process.env, CASENOTE_BENCH_MAXRSS: rssFile, SOURCE_DATE_EPOCH: '1700000000' }, encoding: 'utf8', maxBuffer: 64 * MiB,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const rss = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
+  return { ms, rss };
+}
+
+// --- check start-up
+if (wants('startup')) {
+  const runs = [];
+  for (let i = 0; i < reps; i++) runs.push(measure([cli, 'check', note, '--fail-on', 'none', '--format', 'json']));
+  row('check one small note (wall, median)', `${median(runs.map((r) => r.ms)).toFixed(0)} ms`, '<= 200 ms', `${reps} processes; peak RSS ${median(runs.map((r) => r.rss)).toFixed(0)} MiB`);
+  const bare = [];
+  for (let i = 0; i < reps; i++) bare.push(measure(['-e', '0']).ms);
+  row('node -e 0 (wall, median)', `${median(bare).toFixed(0)} ms`, '-', 'the floor: a Node process that does nothing');
+}
+
+// --- language server: spawn to the first published diagnostics of a small note
+async function serverReady() {
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+  const t0 = process.hrtime.bigint();
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const uri = pathToFileURL(note).toString();
+  const first = new Promise((resolve) => conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (p.uri === uri) resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, count: p.diagnostics.length });
+  }));
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  const folder = pathToFileURL(path.dirname(note)).toString();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'notes' }],
+    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  await conn.sendNotification('initialized', {});
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'casenote', version: 1, text: fs.readFileSync(note, 'utf8') } });
+  const r = await first;
+  proc.kill();
+  conn.dispose();
+  await new Promise((res) => (proc.exitCode !== null ? res() : proc.once('exit', res)));
+  return r;
+}
+if (wants('server')) {
+  const runs = [];
+  for (let i = 0; i < reps; i++) runs.push(await serverReady());
+  row('server: spawn to first diagnostics (median)', `${median(runs.map((r) => r.ms)).toFixed(0)} ms`, '<= 500 ms', `${reps} processes, ${runs[0].count} diagnostics`);
+}
+
+// --- batch corpus: generated once (deterministic by seed), subsets hard-linked
+function corpusOf(n) {
+  const full = path.join(corpus, 'baseline', 'txt');
+  const manifest = path.join(corpus, 'manifest.json');
+  const have = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')).cases_per_period ?? 0 : 0;
+  if (have < n) {
+    const want = Math.max(n, cases, wants('scale') ? 16 * scaleCases : 0);
+    log(`generating ${want} cases into ${corpus}`);
+    const gen = path.join(shared, 'tools', 'case-files', 'gen-case-files.mjs');
+    const r = spawnSync(process.execPath, [gen, '--out', corpus, '--cases', String(want), '--period', 'baseline', '--formats', 'txt'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error('the case-file generator failed');
+    for (const d of fs.readdirSync(corpus)) if (d.startsWith('subset-')) fs.rmSync(path.join(corpus, d), { recursive: true });
+  }
+  const files = fs.readdirSync(full).filter((f) => f.endsWith('.txt')).sort();
+  if (n >= files.length) return { dir: full, bytes: files.reduce((s, f) => s + fs.statSync(path.join(full, f)).size, 0) };
+  const dir = path.join(corpus, `subset-${n}`);
+  if (!fs.existsSync(dir)) {
+    fs.mkdirSync(dir + '.tmp', { recursive: true });
+    for (const f of files.slice(0, n)) fs.linkSync(path.join(full, f), path.join(dir + '.tmp', f));
+    fs.renameSync(dir + '.tmp', dir);
+  }
+  return { dir, bytes: files.slice(0, n).reduce((s, f) => s + fs.statSync(path.join(full, f)).size, 0) };
+}
+
+function audit(c, jobs) {
+  const runs = [];
+  for (let i = 0; i < batchReps; i++) {
+    const out = path.join(tmp, `audit-${jobs}-${i}`);
+    runs.push(measure([cli, 'audit', c.dir, '--jobs', String(jobs), '--format', 'json', '--out', out, '--no-progress', '--audit-id', 'bench-batch-salt']));
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  const ms = median(runs.map((r) => r.ms));
+  return { ms, mbs: c.bytes / MiB / (ms / 1000), rss: Math.max(...runs.map((r) => r.rss)) };
+}
+
+if (wants('batch')) {
+  const c = corpusOf(cases);
+  const size = `${cases} cases, ${(c.bytes / MiB).toFixed(1)} MiB`;
+  log(`audit ${size} with 1 and 2 workers`);
+  const one = audit(c, 1);
+  const two = audit(c, 2);
+  row('audit, 1 worker (MiB/s)', one.mbs.toFixed(2), '>= 5', `${size}; ${(one.ms / 1000).toFixed(1)} s; --jobs 1 analyses in the main thread`);
+  row('audit, 2 workers (MiB/s)', two.mbs.toFixed(2), `>= ${(1.7 * one.mbs).toFixed(2)} (1.7x)`, `${(two.mbs / one.mbs).toFixed(2)}x of 1 worker`);
+  row('audit peak RSS, 1 worker', `${one.rss.toFixed(0)} MiB`, '<= 300 MiB', size);
+  row('audit peak RSS, 2 workers', `${two.rss.toFixed(0)} MiB`, '<= 300 MiB', size);
+}
+
+if (wants('scale')) {
+  const base = [];
+  for (const k of [1, 4, 16]) {
+    const c = corpusOf(k * scaleCases);
+    log(`audit ${k}x (${k * scaleCases} cases) with 2 workers`);
+    const r = audit(c, 2);
+    base.push({ k, ...r, bytes: c.bytes });
+  }
+  const perMiB = base.map((b) => b.ms / (b.bytes / MiB));
+  for (const [i, b] of base.entries()) {
+    row(`audit ${b.k}x (${b.k * scaleCases} cases, 2 workers)`, `${(b.ms / 1000).toFixed(2)} s`, 'linear',
+      `${(b.bytes / MiB).toFixed(1)} MiB; ${perMiB[i].toFixed(0)} ms/MiB (${(perMiB[i] / perMiB[0]).toFixed(2)}x of 1x); peak RSS ${b.rss.toFixed(0)} MiB`);
+  }
+}
+
+fs.rmSync(tmp, { recursive: true, force: true });
+if (json) {
+  console.log(JSON.stringify(rows, null, 2));
+} else {
+  const w = Math.max(...rows.map((r) => r.what.length));
+  console.log(`${'measure'.padEnd(w)}  ${'value'.padStart(10)}  ${'target'.padEnd(16)} note`);
+  for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(10)}  ${r.target.padEnd(16)} ${r.note}`);
+}

@@ -1,0 +1,120 @@
+// The packed form of a compiled rule pack, which dist/rules.json holds and worker threads
+// receive. Start-up used to parse 3.7 MB of pattern trees into objects and then walk every
+// pattern to build the anchor index: most of a short `check` run. Packed, each rule keeps its
+// pattern trees as one JSON string, parsed the first time the rule is needed (a sentence holds
+// one of its anchor words, or a caller asks for its patterns), and carries its anchor plan, the
+// index the rule set would otherwise compute, so no tree is walked at load.
+
+import { commonness, CompiledPattern, requiredSets } from './pattern';
+import { CompiledRule, RulePack } from './ruleset';
+import { RefPatterns } from './roles';
+
+/** Per pattern: [anchor words, ...other required word sets]. See `patternPlan`. */
+export type PatternPlan = string[][];
+
+const TREES = ['patterns', 'requires', 'unless', 'unlessParagraph', 'requiresParagraph'] as const;
+type TreeField = typeof TREES[number];
+type Trees = Pick<CompiledRule, TreeField>;
+
+/** A rule with its pattern trees as a JSON string (`t`) and its anchor plan (`plan`). */
+export type PackedRule = Omit<CompiledRule, TreeField> & { t: string; plan: PatternPlan[] };
+
+export interface PackedRulePack {
+  /** Tells a packed pack from a plain one (`RulePack`, whose rules hold their trees). */
+  packed: 1;
+  version: string;
+  rules: PackedRule[];
+  refs: RefPatterns;
+}
+
+export function isPacked(pack: RulePack | PackedRulePack): pack is PackedRulePack {
+  return (pack as PackedRulePack).packed === 1;
+}
+
+/**
+ * The words a sentence must hold for the pattern to match: the rarest required set first (the
+ * rule set indexes the pattern on it) and the others after (checked before matching). With no
+ * required set, the pattern's own anchors (possibly none: the pattern is always tried).
+ */
+export function patternPlan(p: CompiledPattern): PatternPlan {
+  const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
+  return req.length > 0 ? req : [p.anchors];
+}
+
+/** The anchor plans of a rule's patterns, without parsing a packed rule's trees. */
+export function planOf(r: CompiledRule): PatternPlan[] {
+  return r instanceof LazyRule ? r.plan : r.patterns.map(patternPlan);
+}
+
+/** A compiled rule whose pattern trees are parsed from their JSON on first use. */
+export class LazyRule implements CompiledRule {
+  declare id: string;
+  declare category: string;
+  declare kind: CompiledRule['kind'];
+  declare severity: CompiledRule['severity'];
+  declare message: string;
+  declare why: string;
+  declare sources: string[];
+  declare suggestions: string[];
+  declare fix: CompiledRule['fix'];
+  declare scope: CompiledRule['scope'];
+  declare minMatches: number;
+  declare subject: CompiledRule['subject'];
+  declare context: CompiledRule['context'];
+  declare agent: CompiledRule['agent'];
+  declare guards: CompiledRule['guards'];
+  declare examples: CompiledRule['examples'];
+  declare path?: string;
+  private trees: Trees | undefined;
+
+  constructor(private readonly packed: PackedRule) {
+    const { t: _t, plan: _plan, ...meta } = packed;
+    Object.assign(this, meta);
+  }
+
+  get plan(): PatternPlan[] { return this.packed.plan; }
+  get patterns(): CompiledPattern[] { return (this.trees ??= this.parse()).patterns; }
+  get requires(): CompiledPattern[] { return (this.trees ??= this.parse()).requires; }
+  get unless(): CompiledPattern[] { return (this.trees ??= this.parse()).unless; }
+  get unlessParagraph(): CompiledPattern[] { return (this.trees ??= this.parse()).unlessParagraph; }
+  get requiresParagraph(): CompiledPattern[] { return (this.trees ??= this.parse()).requiresParagraph; }
+
+  private parse(): Trees {
+    const t = JSON.parse(this.packed.t) as CompiledPattern[][];
+    return { patterns: t[0], requires: t[1], unless: t[2], unlessParagraph: t[3], requiresParagraph: t[4] };
+  }
+
+  /** The packed record this rule came from (what goes to a worker thread: no tree is parsed or copied as objects). */
+  toPacked(): PackedRule { return this.packed; }
+
+  /** Serialises as the plain rule it stands for, so JSON.stringify of a rule is unchanged. */
+  toJSON(): CompiledRule { return unpackedRule(this); }
+}
+
+function unpackedRule(r: CompiledRule): CompiledRule {
+  const out: Record<string, unknown> = {};
+  for (const k of RULE_FIELDS) if (r[k] !== undefined) out[k] = r[k];
+  return out as unknown as CompiledRule;
+}
+
+/** The fields of CompiledRule in their declared order (so a re-serialised rule reads the same). */
+const RULE_FIELDS: ReadonlyArray<keyof CompiledRule> = [
+  'id', 'category', 'kind', 'severity', 'message', 'why', 'sources', 'suggestions', 'fix', 'patterns', 'requires', 'unless', 'unlessParagraph',
+  'requiresParagraph', 'scope', 'minMatches', 'subject', 'context', 'agent', 'guards', 'examples', 'path',
+];
+
+export function packRule(r: CompiledRule): PackedRule {
+  if (r instanceof LazyRule) return r.toPacked();
+  const meta: Record<string, unknown> = {};
+  for (const k of RULE_FIELDS) if (!(TREES as readonly string[]).includes(k) && r[k] !== undefined) meta[k] = r[k];
+  return { ...(meta as Omit<CompiledRule, TreeField>), t: JSON.stringify(TREES.map((k) => r[k])), plan: r.patterns.map(patternPlan) };
+}
+
+export function packRules(pack: RulePack): PackedRulePack {
+  return { packed: 1, version: pack.version, rules: pack.rules.map(packRule), refs: pack.refs };
+}
+
+/** The rules of a pack, packed or plain. */
+export function rulesOf(pack: RulePack | PackedRulePack): CompiledRule[] {
+  return isPacked(pack) ? pack.rules.map((r) => new LazyRule(r)) : pack.rules;
+}
