@@ -10,7 +10,7 @@ describe('analysis service: idle', () => {
   const events: string[] = [];
   const ruleSet = bundledRules();
   const ctx: DocContext = {
-    applies: true, ruleSet, options: {}, key: 'k', isDismissed: () => false,
+    applies: true, ruleSet, options: {}, key: 'k', isDismissed: () => false, maxProblems: 0,
     toDiagnostic: (_d, _t, f) => ({ range: { start: { line: 0, character: f.start }, end: { line: 0, character: f.end } }, message: f.message }),
   };
   const service = new AnalysisService({
