@@ -45,12 +45,15 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
  * analysis. Measured on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
  * 270 MB RSS, 44 s CPU; 64/8 276 MB, 48 s; 72/8 292 MB, 30 s; 80/8 302 MB, 29 s; 96/8 310 MB,
  * 27 s; 96/16 327 MB, 23 s. One worker at 128/16: 237 MB, 19 s (the in-thread run: 358 MB,
- * 16 s). Without any cap V8 lets dead results pile up to ~150 MB per worker before collecting.
+ * 16 s). The main thread's share grows with the corpus (a row per file, author, month...): on
+ * 10,000 cases (79 MB) two workers peaked at 323 MB with 72/8 and 297 MB with 68/8 (137 s CPU;
+ * one worker at 128/16: 253 MB, 74 s), hence 68/8. Without any cap V8 lets dead results pile
+ * up to ~150 MB per worker before collecting.
  * An entry too big for this heap kills its worker, and the pool re-analyses that batch in the
  * main thread (see run.ts).
  */
 export function workerHeap(workers: number): ResourceLimits {
-  return workers <= 1 ? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } : { maxOldGenerationSizeMb: 72, maxYoungGenerationSizeMb: 8 };
+  return workers <= 1 ? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } : { maxOldGenerationSizeMb: 68, maxYoungGenerationSizeMb: 8 };
 }
 
 export class WorkerPool implements Pool {
