@@ -41,8 +41,8 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
  * peak RSS (<= 300 MB), so one worker gets more room than each of two. A worker's live heap
  * is now ~57 MB whatever the input (the rule pack's pattern trees and their runtime forms,
  * measured on 800 cases after gc), and V8 collects in "reduce" mode over and over as the old
- * generation nears its cap: at 64 MB two workers spent twice the CPU time of one in-thread
- * analysis. Measured on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
+ * generation nears its cap: at 64 MB two workers spent 2.8 times the CPU time of one
+ * in-thread analysis. Measured on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
  * 270 MB RSS, 44 s CPU; 64/8 276 MB, 48 s; 72/8 292 MB, 30 s; 80/8 302 MB, 29 s; 96/8 310 MB,
  * 27 s; 96/16 327 MB, 23 s. One worker at 128/16: 237 MB, 19 s (the in-thread run: 358 MB,
  * 16 s). The main thread's share grows with the corpus (a row per file, author, month...): on

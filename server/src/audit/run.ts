@@ -89,9 +89,9 @@ const BATCH_UNITS = 64;
  * How many worker threads analyse the entries; 0 means this thread. `jobs` (--jobs) is the
  * number of threads analysing, default one per core for inputs of 1 MB or more. Even one thread
  * is a worker, not this one, once the input is not small: a worker's heap is capped
- * (workerHeap in pool.ts) whereas this thread's cannot be once started, so an in-thread audit of 10,000
- * cases peaked at 330-343 MB RSS; and this thread then reads, decodes and aggregates while the
- * worker analyses.
+ * (workerHeap in pool.ts) whereas this thread's cannot be once started, so an in-thread audit
+ * of 10,000 cases peaked at 330-343 MB RSS; and this thread then reads, decodes and aggregates
+ * while the worker analyses.
  */
 export function threadsFor(jobs: number | undefined, bytesTotal: number, cores: number): number {
   const small = bytesTotal < SMALL_INPUT_BYTES;

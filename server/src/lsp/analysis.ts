@@ -5,7 +5,8 @@
 //  - a run analyses blocks (paragraphs) in slices of at most SLICE_MS, yielding to the event
 //    loop with setImmediate between slices, so requests (hover, code actions, edits) are served
 //    in between; blocks visible in the editor are analysed first; assembling, filtering and
-//    converting the findings are sliced too (docs/performance.md has the measured stretches);
+//    converting the findings, and finding a large note's line starts, are sliced too
+//    (docs/performance.md has the measured stretches);
 //  - callers (pull diagnostics, hover) wait on a promise for the current version's result:
 //    events, not timers;
 //  - a run that throws is contained to its document: the result is a failure (one diagnostic
