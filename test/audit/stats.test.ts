@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { compareReports } from '../../server/src/audit/compare';
 import { MergeError, mergeReports } from '../../server/src/audit/merge';
 import { AuditReport, DIMENSIONS } from '../../server/src/audit/schema';
-import { runAudit } from '../../server/src/audit/run';
+import { runAudit, SMALL_INPUT_BYTES, threadsFor } from '../../server/src/audit/run';
 import { ratePer1000, rateRatio, verdict } from '../../server/src/audit/stats';
 import { audit, AUDIT_ID, CASE_FILES, FIXTURES, NOW, tempDir, testRules } from './helpers';
 
@@ -121,6 +121,14 @@ describe('audit: merge', () => {
 });
 
 describe('audit: worker threads', () => {
+  it('analyse in a capped worker even with --jobs 1, except on inputs under 1 MB', () => {
+    assert.equal(threadsFor(1, SMALL_INPUT_BYTES - 1, 8), 0);
+    assert.equal(threadsFor(undefined, SMALL_INPUT_BYTES - 1, 8), 0);
+    assert.equal(threadsFor(1, SMALL_INPUT_BYTES, 8), 1);
+    assert.equal(threadsFor(undefined, SMALL_INPUT_BYTES, 8), 8);
+    assert.equal(threadsFor(2, 10, 8), 2);
+    assert.equal(threadsFor(3, 100 * SMALL_INPUT_BYTES, 2), 3);
+  });
   it('fall back to this thread when the workers fail, losing nothing', async function () {
     this.timeout(30000);
     const dir = tempDir();

@@ -1,10 +1,11 @@
-// Where entries are analysed: in worker threads (one per core by default) or, for small inputs
-// and --jobs 1, in this thread. Both run the same UnitAnalyzer. Results come back per batch;
-// the caller consumes them in submission order, so reports do not depend on thread timing.
+// Where entries are analysed: in worker threads (one per core by default; one for --jobs 1) or,
+// for inputs under 1 MB with one job, in this thread (run.ts, threadsFor). Both run the same
+// UnitAnalyzer. Results come back per batch; the caller consumes them in submission order, so
+// reports do not depend on thread timing.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { ResourceLimits, Worker } from 'node:worker_threads';
 import { AnalyzerConfig, UnitAnalyzer, UnitResult, WorkUnit } from './analyzeUnits';
 
 export interface Pool {
@@ -36,16 +37,24 @@ export function workerScript(): string | undefined {
 interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => void; reject: (e: Error) => void }
 
 /**
- * Heap limits of a worker thread. A worker's live heap is ~35-45 MB (the rule pack, its parsed
- * trees, the matcher's tables) whatever the input size, but left to its defaults V8 let each
- * worker's old space grow to ~150 MB of dead analysis results before collecting, which put two
- * workers far over 300 MB RSS. With these limits V8 collects sooner. Measured with two workers
- * on 10,000 case files (79 MB): peak RSS 289 MB with 64 MB old space, 313 MB with 96 MB, about
- * 700 MB unlimited, at the same CPU time. The young generation is kept at 16 MB so short-lived
- * per-entry objects still die there. An entry too big for this heap kills its worker, and the
- * pool re-analyses that batch in the main thread (see run.ts).
+ * Heap limits of each worker thread, by how many there are: the bound is the whole process's
+ * peak RSS (<= 300 MB), so one worker gets more room than each of two. A worker's live heap
+ * is now ~57 MB whatever the input (the rule pack's pattern trees and their runtime forms,
+ * measured on 800 cases after gc), and V8 collects in "reduce" mode over and over as the old
+ * generation nears its cap: at 64 MB two workers spent 2.8 times the CPU time of one
+ * in-thread analysis. Measured on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
+ * 270 MB RSS, 44 s CPU; 64/8 276 MB, 48 s; 72/8 292 MB, 30 s; 80/8 302 MB, 29 s; 96/8 310 MB,
+ * 27 s; 96/16 327 MB, 23 s. One worker at 128/16: 237 MB, 19 s (the in-thread run: 358 MB,
+ * 16 s). The main thread's share grows with the corpus (a row per file, author, month...): on
+ * 10,000 cases (79 MB) two workers peaked at 323 MB with 72/8 and 297 MB with 68/8 (137 s CPU;
+ * one worker at 128/16: 253 MB, 74 s), hence 68/8. Without any cap V8 lets dead results pile
+ * up to ~150 MB per worker before collecting.
+ * An entry too big for this heap kills its worker, and the pool re-analyses that batch in the
+ * main thread (see run.ts).
  */
-export const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+export function workerHeap(workers: number): ResourceLimits {
+  return workers <= 1 ? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } : { maxOldGenerationSizeMb: 68, maxYoungGenerationSizeMb: 8 };
+}
 
 export class WorkerPool implements Pool {
   private readonly workers: Array<{ w: Worker; job?: Job }> = [];
@@ -60,7 +69,7 @@ export class WorkerPool implements Pool {
   }
 
   private spawn(script: string, cfg: AnalyzerConfig): void {
-    const slot: { w: Worker; job?: Job } = { w: new Worker(script, { workerData: cfg, resourceLimits: WORKER_HEAP }) };
+    const slot: { w: Worker; job?: Job } = { w: new Worker(script, { workerData: cfg, resourceLimits: workerHeap(this.size) }) };
     slot.w.on('message', (m: { id: number; results?: UnitResult[]; error?: string }) => {
       const job = slot.job;
       slot.job = undefined;

@@ -48,7 +48,8 @@ Input:
                         --time-column, --author-column, --team-column, --type-column,
                         --case-column, --id-column (a header name or a 1-based number)
   --delimiter C         CSV delimiter: , ; or tab (default: detected)
-  --jobs N              worker threads (default: the number of cores; 1 = this thread)
+  --jobs N              worker threads analysing entries (default: the number of
+                        cores); inputs under 1 MB with one job run in this thread
 
 Rules:
   --rules DIR           also load the rules in DIR (repeatable)

@@ -5,7 +5,8 @@
 //  - a run analyses blocks (paragraphs) in slices of at most SLICE_MS, yielding to the event
 //    loop with setImmediate between slices, so requests (hover, code actions, edits) are served
 //    in between; blocks visible in the editor are analysed first; assembling, filtering and
-//    converting the findings are sliced too (docs/performance.md has the measured stretches);
+//    converting the findings, and finding a large note's line starts, are sliced too
+//    (docs/performance.md has the measured stretches);
 //  - callers (pull diagnostics, hover) wait on a promise for the current version's result:
 //    events, not timers;
 //  - a run that throws is contained to its document: the result is a failure (one diagnostic
@@ -15,7 +16,7 @@ import { CancellationToken, Diagnostic, LSPErrorCodes, ResponseError } from 'vsc
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeOptions, Analyzer, Finding, RuleSet } from '../engine';
 import { WireRange } from '../protocol';
-import { tooManyFindingsDiagnostic } from './diagnostics';
+import { SlicedLineIndex, tooManyFindingsDiagnostic, withLineIndex } from './diagnostics';
 
 /** Everything a run needs that depends on settings (resolved per document, asynchronously). */
 export interface DocContext {
@@ -79,6 +80,11 @@ interface DocState {
 }
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** From this size a run finds the note's line starts itself, in slices (SlicedLineIndex), rather than let the document do it in one go. */
+const SLICED_LINES_FROM = 1 << 20;
+/** Characters scanned for line starts per step (about 1 ms). */
+const LINE_SCAN_CHARS = 1 << 18;
 
 export class AnalysisService {
   private readonly states = new Map<string, DocState>();
@@ -252,7 +258,13 @@ export class AnalysisService {
         cpuStart = process.cpuUsage();
         return run.cancelled || epoch !== s.epoch;
       };
-      for (const i of this.order(doc, session.blocks, s.visible)) {
+      let positions = doc;
+      if (text.length >= SLICED_LINES_FROM) {
+        const index = new SlicedLineIndex(text);
+        while (!index.scan(LINE_SCAN_CHARS)) if (await pause()) return;
+        positions = withLineIndex(doc, index);
+      }
+      for (const i of this.order(positions, session.blocks, s.visible)) {
         session.runBlock(i);
         if (await pause()) return;
       }
@@ -271,7 +283,7 @@ export class AnalysisService {
       const total = findings.length;
       findings = mostImportant(findings, ctx.maxProblems);
       for (const f of findings) {
-        diagnostics.push(ctx.toDiagnostic(doc, text, f));
+        diagnostics.push(ctx.toDiagnostic(positions, text, f));
         if (diagnostics.length % 50 === 0 && (await pause())) return;
       }
       if (total > findings.length) diagnostics.push(tooManyFindingsDiagnostic(total, findings.length));
