@@ -318,6 +318,8 @@ interface Prepared {
    * must start within maxLen tokens before an occurrence of one of these words. */
   anchor: Set<string> | undefined;
   maxLen: number;
+  /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
+  nodes: number;
 }
 const prepared = new WeakMap<CompiledPattern, Prepared>();
 
@@ -382,6 +384,7 @@ function prepare(p: CompiledPattern): Prepared {
     first: f.any ? undefined : { words: f.words, roles: f.roles, preds: [...f.preds] },
     anchor: req.length > 0 ? new Set(req[0]) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
+    nodes: built.size,
   };
   prepared.set(p, r);
   return r;
@@ -462,9 +465,33 @@ function canStart(f: Starts, env: MatchEnv, pos: number): boolean {
   return false;
 }
 
-/** Per call: (node id, position) -> end positions. Keys are id * MEMO_STRIDE + position. */
-type Memo = Map<number, number[]>;
-const MEMO_STRIDE = 4096;
+/**
+ * The (node, position) -> end positions memo of one matchPattern call, in flat arrays reused
+ * from call to call: slot node.id * stride + position, valid when its stamp is the call's
+ * generation, so nothing is cleared or allocated per call. A fresh Map per call and a Map
+ * lookup per (node, position) were the largest single cost of matching. Matching can re-enter
+ * (a role node builds the sentence's role index, which matches the reference patterns), so
+ * each nesting depth has its own table.
+ */
+class MemoTable {
+  stamps = new Uint32Array(0);
+  vals: Array<number[] | undefined> = [];
+  gen = 0;
+  stride = 0;
+  /** Starts a call on a sentence of n tokens for a pattern of `nodes` nodes. */
+  begin(nodes: number, n: number): void {
+    this.stride = n + 1;
+    const size = nodes * this.stride;
+    if (size > this.stamps.length) {
+      this.stamps = new Uint32Array(Math.max(size, this.stamps.length * 2));
+      this.vals = new Array(this.stamps.length);
+      this.gen = 0;
+    }
+    if (++this.gen === 0xffffffff) { this.stamps.fill(0); this.gen = 1; }
+  }
+}
+const memoTables: MemoTable[] = [];
+let memoDepth = 0;
 
 /** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
@@ -480,37 +507,47 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
     return n + prep.maxLen;
   };
   let from = 0;
-  for (let s = from; s < n; s++) {
-    if (s < from) continue;
-    if (prep.anchor) {
-      if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
-      if (nextAnchor >= n) break;
-      if (s < allowedFrom) { s = allowedFrom - 1; continue; }
-    }
-    if (prep.first && !canStart(prep.first, env, s)) continue;
-    ctx ??= { env, memo: new Map() };
-    const pre = ends(prep.prefix, s, ctx);
-    let best: PatternMatch | undefined;
-    for (const e of pre) {
-      const cores = ends(prep.core, e, ctx);
-      for (const c of cores) {
-        if (c === e) continue;
-        const suf = ends(prep.suffix, c, ctx);
-        if (suf.length === 0) continue;
-        let end = suf[0];
-        for (const x of suf) if (x > end) end = x;
-        if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
+  try {
+    for (let s = from; s < n; s++) {
+      if (s < from) continue;
+      if (prep.anchor) {
+        if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
+        if (nextAnchor >= n) break;
+        if (s < allowedFrom) { s = allowedFrom - 1; continue; }
+      }
+      if (prep.first && !canStart(prep.first, env, s)) continue;
+      if (!ctx) {
+        // claimed only now: canStart above may itself match (the role index), at this depth
+        const memo = (memoTables[memoDepth] ??= new MemoTable());
+        memoDepth++;
+        memo.begin(prep.nodes, n);
+        ctx = { env, memo };
+      }
+      const pre = ends(prep.prefix, s, ctx);
+      let best: PatternMatch | undefined;
+      for (const e of pre) {
+        const cores = ends(prep.core, e, ctx);
+        for (const c of cores) {
+          if (c === e) continue;
+          const suf = ends(prep.suffix, c, ctx);
+          if (suf.length === 0) continue;
+          let end = suf[0];
+          for (const x of suf) if (x > end) end = x;
+          if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
+        }
+      }
+      if (best) {
+        out.push(best);
+        from = Math.max(best.coreEnd, s + 1);
       }
     }
-    if (best) {
-      out.push(best);
-      from = Math.max(best.coreEnd, s + 1);
-    }
+  } finally {
+    if (ctx) memoDepth--;
   }
   return out;
 }
 
-interface Ctx2 { env: MatchEnv; memo: Memo }
+interface Ctx2 { env: MatchEnv; memo: MemoTable }
 
 const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
@@ -526,11 +563,13 @@ function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
     if (node.t === 'lit') return single(pos + 1);
   }
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
-  const key = node.id * MEMO_STRIDE + pos;
-  const hit = ctx.memo.get(key);
-  if (hit) return hit;
+  const memo = ctx.memo;
+  const key = node.id * memo.stride + pos;
+  if (memo.stamps[key] === memo.gen) return memo.vals[key]!;
   const res = compute(node, pos, ctx);
-  ctx.memo.set(key, res);
+  // compute may have re-entered matching, but deeper calls use other tables: this one is intact
+  memo.stamps[key] = memo.gen;
+  memo.vals[key] = res;
   return res;
 }
 
