@@ -168,7 +168,9 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     if (m[1] !== undefined) {
       out.push(mk(raw, raw.toLowerCase(), s, TokenKind.Number, false));
     } else if (m[2] !== undefined) {
-      // hyphenated compounds become separate word tokens joined by `hyphen`
+      // hyphenated compounds become separate word tokens joined by `hyphen`; most words have
+      // no hyphen, and splitting them anyway allocated an array per word
+      if (raw.indexOf('-') < 0) { pushWord(raw, s, false); continue; }
       let off = 0;
       const parts = raw.split('-');
       for (let p = 0; p < parts.length; p++) {
