@@ -15,17 +15,22 @@ export class RuleSet {
   private readonly pairs: Array<[number, number]> = [];
   /** Per pattern: ids of the other sets of words that must all be present (one word of each). */
   private readonly required: number[][] = [];
-  /** Set id -> word ids; identical sets share an id, so each is checked at most once per sentence. */
-  private readonly sets: Int32Array[] = [];
+  /**
+   * Word id -> the sets containing it: a sentence marks the sets of the words it has, instead
+   * of scanning each required set's words (a class can hold a hundred) for one it has.
+   */
+  private readonly setsOfWord: Int32Array[];
   /** Reused per call, stamped with `generation` so nothing is cleared between sentences. */
   private readonly stamp: Uint32Array;
   private readonly wordSeen: Uint32Array;
-  private readonly setSeen: Uint32Array;
-  private readonly setOk: Uint8Array;
+  /** Stamped with `generation` when the current sentence has a word of the set. */
+  private readonly setOk: Uint32Array;
   private generation = 0;
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
     const setIds = new Map<string, number>();
+    // set id -> word ids; identical sets share an id
+    const sets: Int32Array[] = [];
     const wordId = (w: string) => {
       let id = this.wordIds.get(w);
       if (id === undefined) { id = this.wordIds.size; this.wordIds.set(w, id); this.index.push([]); }
@@ -34,7 +39,7 @@ export class RuleSet {
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
-      if (id === undefined) { id = this.sets.length; setIds.set(key, id); this.sets.push(Int32Array.from(new Set(words), wordId)); }
+      if (id === undefined) { id = sets.length; setIds.set(key, id); sets.push(Int32Array.from(new Set(words), wordId)); }
       return id;
     };
     rules.forEach((r, ri) => {
@@ -51,8 +56,10 @@ export class RuleSet {
     });
     this.stamp = new Uint32Array(this.pairs.length);
     this.wordSeen = new Uint32Array(this.wordIds.size);
-    this.setSeen = new Uint32Array(this.sets.length);
-    this.setOk = new Uint8Array(this.sets.length);
+    const byWord: number[][] = Array.from({ length: this.wordIds.size }, () => []);
+    sets.forEach((ws, sid) => { for (const w of ws) byWord[w].push(sid); });
+    this.setsOfWord = byWord.map((l) => Int32Array.from(l));
+    this.setOk = new Uint32Array(sets.length);
   }
 
   /** From a pack as compiled (`RulePack`) or as dist/rules.json holds it (`PackedRulePack`). */
@@ -74,7 +81,11 @@ export class RuleSet {
     const present: number[] = [];
     for (const t of tokens) {
       const w = this.wordIds.get(t.norm);
-      if (w !== undefined && this.wordSeen[w] !== gen) { this.wordSeen[w] = gen; present.push(w); }
+      if (w !== undefined && this.wordSeen[w] !== gen) {
+        this.wordSeen[w] = gen;
+        present.push(w);
+        for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
+      }
     }
     for (const w of present) {
       for (const id of this.index[w]) {
@@ -82,7 +93,7 @@ export class RuleSet {
         this.stamp[id] = gen;
         const req = this.required[id];
         let ok = true;
-        for (let k = 0; k < req.length && ok; k++) ok = this.setPresent(req[k], gen);
+        for (let k = 0; k < req.length && ok; k++) ok = this.setOk[req[k]] === gen;
         if (ok) ids.push(id);
       }
     }
@@ -90,21 +101,10 @@ export class RuleSet {
     return ids.map((id) => this.pairs[id]);
   }
 
-  /** Does the current sentence contain a word of set `id`? Computed once per sentence and set. */
-  private setPresent(id: number, gen: number): boolean {
-    if (this.setSeen[id] !== gen) {
-      this.setSeen[id] = gen;
-      let ok = 0;
-      for (const w of this.sets[id]) if (this.wordSeen[w] === gen) { ok = 1; break; }
-      this.setOk[id] = ok;
-    }
-    return this.setOk[id] === 1;
-  }
-
   private resetStamps(): number {
     this.stamp.fill(0);
     this.wordSeen.fill(0);
-    this.setSeen.fill(0);
+    this.setOk.fill(0);
     this.generation = 1;
     return 1;
   }
