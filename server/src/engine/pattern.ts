@@ -16,6 +16,7 @@
 
 import { inflect } from './morphology';
 import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
+import { hasId, IdSet, idSet, tokenWordIds } from './wordIds';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -284,8 +285,8 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
 /**
  * Runtime form of a pattern, built once per pattern (compiled packs stay plain JSON). Each
  * node knows its memo slot, its literal set and, when every match of it starts with a word,
- * the set of those words: a node that cannot start at a token is rejected with one Set lookup,
- * before any memo work. Alternatives are dispatched on the token's word, so a class of a
+ * the set of those words, as word ids (wordIds.ts): a node that cannot start at a token is
+ * rejected by comparing integers, before any memo work. Alternatives are dispatched on the token's word, so a class of a
  * hundred phrases tries only the phrases that begin with the word at hand, in their original
  * order (the order decides ties between equally long matches, so it must not change).
  */
@@ -294,7 +295,7 @@ interface RNode {
   /** Memo slot (unique per pattern). */
   id: number;
   /** lit: the accepted norms. */
-  set?: ReadonlySet<string>;
+  set?: IdSet;
   /** seq / alt children; opt / not child. */
   kids?: RNode[];
   kid?: RNode;
@@ -302,9 +303,9 @@ interface RNode {
   r?: RoleName;
   p?: PredName;
   /** When set, every match of this node starts with one of these words (it never matches empty). */
-  firstWords?: ReadonlySet<string>;
-  /** alt: the children worth trying at a token with this norm, and those for any other token. */
-  byWord?: Map<string, RNode[]>;
+  firstWords?: IdSet;
+  /** alt: the children worth trying at a token with this word id, and those for any other token. */
+  byWord?: Map<number, RNode[]>;
   rest?: RNode[];
 }
 
@@ -316,7 +317,7 @@ interface Prepared {
   first: Starts | undefined;
   /** The rarest set of words every match contains, and the longest a match can be: a match
    * must start within maxLen tokens before an occurrence of one of these words. */
-  anchor: Set<string> | undefined;
+  anchor: IdSet | undefined;
   maxLen: number;
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
@@ -325,7 +326,7 @@ const prepared = new WeakMap<CompiledPattern, Prepared>();
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
-  words: ReadonlySet<string>;
+  words: IdSet;
   roles: boolean;
   preds: PredName[];
 }
@@ -336,15 +337,22 @@ function prepare(p: CompiledPattern): Prepared {
   // class nodes can be shared between places in a pattern: one runtime node per source node
   const built = new Map<PNode, RNode>();
   const firsts = new Map<PNode, FirstInfo>();
+  // first-word sets are shared between nodes, and so are their id sets
+  const idSets = new Map<ReadonlySet<string>, IdSet>();
+  const ids = (words: ReadonlySet<string>): IdSet => {
+    let r = idSets.get(words);
+    if (!r) idSets.set(words, (r = idSet(words)));
+    return r;
+  };
   const build = (n: PNode): RNode => {
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
     built.set(n, b);
     const f = firstOf(n, firsts);
-    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = f.words;
+    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = ids(f.words);
     switch (n.t) {
-      case 'lit': b.set = f.words; break;
+      case 'lit': b.set = ids(f.words); break;
       case 'gap': b.max = n.max; break;
       case 'role': b.r = n.r; break;
       case 'pred': b.p = n.p; break;
@@ -353,7 +361,7 @@ function prepare(p: CompiledPattern): Prepared {
       case 'alt': {
         b.kids = n.n.map(build);
         // each list keeps the children in their original order
-        const byWord = new Map<string, RNode[]>();
+        const byWord = new Map<number, RNode[]>();
         const rest: RNode[] = [];
         for (const k of b.kids) {
           if (!k.firstWords) {
@@ -381,8 +389,8 @@ function prepare(p: CompiledPattern): Prepared {
   const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
   r = {
     prefix, core, suffix,
-    first: f.any ? undefined : { words: f.words, roles: f.roles, preds: [...f.preds] },
-    anchor: req.length > 0 ? new Set(req[0]) : undefined,
+    first: f.any ? undefined : { words: ids(f.words), roles: f.roles, preds: [...f.preds] },
+    anchor: req.length > 0 ? idSet(req[0]) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
   };
@@ -457,9 +465,9 @@ function computeFirst(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
   }
 }
 
-function canStart(f: Starts, env: MatchEnv, pos: number): boolean {
+function canStart(f: Starts, env: MatchEnv, ids: Int32Array, pos: number): boolean {
   const t = env.tokens[pos];
-  if (f.words.has(t.norm)) return true;
+  if (hasId(f.words, ids[pos])) return true;
   if (f.roles && env.roles.has(pos)) return true;
   for (const p of f.preds) if (testPred(p, t, pos, env.tokens)) return true;
   return false;
@@ -498,12 +506,14 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   const prep = prepare(p);
   const out: PatternMatch[] = [];
   const n = env.tokens.length;
+  // after prepare: the pattern's words are numbered before the sentence's are looked up
+  const ids = tokenWordIds(env.tokens);
   let ctx: Ctx2 | undefined;
   // starts are only possible within maxLen tokens before an anchor word
   let allowedFrom = -1;
   let nextAnchor = -1;
   const findAnchor = (from: number) => {
-    for (let q = from; q < n; q++) if (prep.anchor!.has(env.tokens[q].norm)) return q;
+    for (let q = from; q < n; q++) if (hasId(prep.anchor!, ids[q])) return q;
     return n + prep.maxLen;
   };
   let from = 0;
@@ -515,13 +525,13 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
         if (nextAnchor >= n) break;
         if (s < allowedFrom) { s = allowedFrom - 1; continue; }
       }
-      if (prep.first && !canStart(prep.first, env, s)) continue;
+      if (prep.first && !canStart(prep.first, env, ids, s)) continue;
       if (!ctx) {
         // claimed only now: canStart above may itself match (the role index), at this depth
         const memo = (memoTables[memoDepth] ??= new MemoTable());
         memoDepth++;
         memo.begin(prep.nodes, n);
-        ctx = { env, memo };
+        ctx = { env, ids, n, memo };
       }
       const pre = ends(prep.prefix, s, ctx);
       let best: PatternMatch | undefined;
@@ -547,7 +557,7 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   return out;
 }
 
-interface Ctx2 { env: MatchEnv; memo: MemoTable }
+interface Ctx2 { env: MatchEnv; ids: Int32Array; n: number; memo: MemoTable }
 
 const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
@@ -558,8 +568,7 @@ const single = (p: number): number[] => (SINGLES[p] ??= [p]);
 function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
   if (node.firstWords) {
     // the cheap rejection: most nodes cannot start at most tokens
-    const t = ctx.env.tokens[pos];
-    if (t === undefined || !node.firstWords.has(t.norm)) return EMPTY;
+    if (pos >= ctx.n || !hasId(node.firstWords, ctx.ids[pos])) return EMPTY;
     if (node.t === 'lit') return single(pos + 1);
   }
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
@@ -577,8 +586,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
   const toks = ctx.env.tokens;
   switch (node.t) {
     case 'lit': {
-      const t = toks[pos];
-      return t !== undefined && node.set!.has(t.norm) ? single(pos + 1) : EMPTY;
+      return pos < ctx.n && hasId(node.set!, ctx.ids[pos]) ? single(pos + 1) : EMPTY;
     }
     case 'pred': {
       const t = toks[pos];
@@ -607,8 +615,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'not':
       return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : single(pos);
     case 'alt': {
-      const t = toks[pos];
-      const kids = (t !== undefined && node.byWord!.get(t.norm)) || node.rest!;
+      const kids = (pos < ctx.n && node.byWord!.get(ctx.ids[pos])) || node.rest!;
       let acc: number[] | undefined;
       for (const c of kids) {
         const e = ends(c, pos, ctx);

@@ -5,11 +5,14 @@ import { PackedRulePack, planOf, rulesOf } from './packFormat';
 import { CompiledRule, RulePack } from './ruleset';
 import { RefPatterns } from './roles';
 import { Token } from './text';
+import { maxWordId, tokenWordIds, wordId } from './wordIds';
 
 export class RuleSet {
-  /** Every word of an anchor or required set, numbered, so a sentence's words become stamps in typed arrays. */
-  private readonly wordIds = new Map<string, number>();
-  /** By word id: the patterns indexed on that word (their rarest required set contains it). */
+  /**
+   * By word id (wordIds.ts, shared with the matcher, so a sentence's words are looked up once
+   * for both): the patterns indexed on that word (their rarest required set contains it).
+   * Words numbered after this rule set was built are in none of its sets.
+   */
   private readonly index: number[][] = [];
   private readonly unanchored: number[] = [];
   private readonly pairs: Array<[number, number]> = [];
@@ -31,11 +34,6 @@ export class RuleSet {
     const setIds = new Map<string, number>();
     // set id -> word ids; identical sets share an id
     const sets: Int32Array[] = [];
-    const wordId = (w: string) => {
-      let id = this.wordIds.get(w);
-      if (id === undefined) { id = this.wordIds.size; this.wordIds.set(w, id); this.index.push([]); }
-      return id;
-    };
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
@@ -51,12 +49,14 @@ export class RuleSet {
         this.required.push(plan.slice(1).map(setId));
         const anchors = plan[0];
         if (anchors.length === 0) this.unanchored.push(id);
-        for (const a of new Set(anchors)) this.index[wordId(a)].push(id);
+        for (const a of new Set(anchors)) (this.index[wordId(a)] ??= []).push(id);
       });
     });
     this.stamp = new Uint32Array(this.pairs.length);
-    this.wordSeen = new Uint32Array(this.wordIds.size);
-    const byWord: number[][] = Array.from({ length: this.wordIds.size }, () => []);
+    const words = maxWordId() + 1;
+    for (let w = 0; w < words; w++) this.index[w] ??= [];
+    this.wordSeen = new Uint32Array(words);
+    const byWord: number[][] = Array.from({ length: words }, () => []);
     sets.forEach((ws, sid) => { for (const w of ws) byWord[w].push(sid); });
     this.setsOfWord = byWord.map((l) => Int32Array.from(l));
     this.setOk = new Uint32Array(sets.length);
@@ -79,9 +79,11 @@ export class RuleSet {
     const ids: number[] = [];
     for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
     const present: number[] = [];
-    for (const t of tokens) {
-      const w = this.wordIds.get(t.norm);
-      if (w !== undefined && this.wordSeen[w] !== gen) {
+    const words = tokenWordIds(tokens);
+    const known = this.wordSeen.length;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w !== 0 && w < known && this.wordSeen[w] !== gen) {
         this.wordSeen[w] = gen;
         present.push(w);
         for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
