@@ -16,7 +16,7 @@
 
 import { inflect } from './morphology';
 import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
-import { hasId, IdSet, idSet, tokenWordIds } from './wordIds';
+import { hasBit, hasId, idBits, IdSet, idSet, tokenWordIds } from './wordIds';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -317,7 +317,7 @@ interface Prepared {
   first: Starts | undefined;
   /** The rarest set of words every match contains, and the longest a match can be: a match
    * must start within maxLen tokens before an occurrence of one of these words. */
-  anchor: IdSet | undefined;
+  anchor: Uint32Array | undefined;
   maxLen: number;
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
@@ -326,7 +326,7 @@ const prepared = new WeakMap<CompiledPattern, Prepared>();
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
-  words: IdSet;
+  words: Uint32Array;
   roles: boolean;
   preds: PredName[];
 }
@@ -389,8 +389,8 @@ function prepare(p: CompiledPattern): Prepared {
   const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
   r = {
     prefix, core, suffix,
-    first: f.any ? undefined : { words: ids(f.words), roles: f.roles, preds: [...f.preds] },
-    anchor: req.length > 0 ? idSet(req[0]) : undefined,
+    first: f.any ? undefined : { words: idBits(ids(f.words)), roles: f.roles, preds: [...f.preds] },
+    anchor: req.length > 0 ? idBits(idSet(req[0])) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
   };
@@ -467,7 +467,7 @@ function computeFirst(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
 
 function canStart(f: Starts, env: MatchEnv, ids: Int32Array, pos: number): boolean {
   const t = env.tokens[pos];
-  if (hasId(f.words, ids[pos])) return true;
+  if (hasBit(f.words, ids[pos])) return true;
   if (f.roles && env.roles.has(pos)) return true;
   for (const p of f.preds) if (testPred(p, t, pos, env.tokens)) return true;
   return false;
@@ -513,7 +513,7 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   let allowedFrom = -1;
   let nextAnchor = -1;
   const findAnchor = (from: number) => {
-    for (let q = from; q < n; q++) if (hasId(prep.anchor!, ids[q])) return q;
+    for (let q = from; q < n; q++) if (hasBit(prep.anchor!, ids[q])) return q;
     return n + prep.maxLen;
   };
   let from = 0;

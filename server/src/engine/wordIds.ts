@@ -74,3 +74,19 @@ export function hasId(set: IdSet, id: number): boolean {
   }
   return false;
 }
+
+/**
+ * The same set as a bitmap over ids: one test per token however large the set. For the
+ * per-pattern sets tested at every token of a sentence (a pattern's anchor and first words);
+ * a node's set stays an IdSet, since a bitmap per node would cost memory for little.
+ */
+export function idBits(set: IdSet): Uint32Array {
+  const bits = new Uint32Array(set.length === 0 ? 1 : (set[set.length - 1] >>> 5) + 1);
+  for (const id of set) bits[id >>> 5] |= 1 << (id & 31);
+  return bits;
+}
+
+export function hasBit(bits: Uint32Array, id: number): boolean {
+  const k = id >>> 5;
+  return k < bits.length && (bits[k] & (1 << (id & 31))) !== 0;
+}
