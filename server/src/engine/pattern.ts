@@ -286,9 +286,10 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
  * Runtime form of a pattern, built once per pattern (compiled packs stay plain JSON). Each
  * node knows its memo slot, its literal set and, when every match of it starts with a word,
  * the set of those words, as word ids (wordIds.ts): a node that cannot start at a token is
- * rejected by comparing integers, before any memo work. Alternatives are dispatched on the token's word, so a class of a
- * hundred phrases tries only the phrases that begin with the word at hand, in their original
- * order (the order decides ties between equally long matches, so it must not change).
+ * rejected by comparing integers, before any memo work. Alternatives are dispatched on the
+ * token's word, so a class of a hundred phrases tries only the phrases that begin with the
+ * word at hand, in their original order (the order decides ties between equally long
+ * matches, so it must not change).
  */
 interface RNode {
   t: PNode['t'];
