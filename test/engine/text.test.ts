@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { splitBlocks, splitSentences, LineIndex, countWords } from '../../server/src/engine';
-import { quoteRanges, tokenize, MAX_BLOCK_CHARS } from '../../server/src/engine/text';
+import { asciiTokenEnd, quoteRanges, tokenize, MAX_BLOCK_CHARS, TOKEN_RE } from '../../server/src/engine/text';
 
 const sentences = (text: string) => splitSentences({ start: 0, end: text.length, text }).map((s) => text.slice(s.start, s.end));
 
@@ -78,6 +79,25 @@ describe('text: tokens', () => {
   it('gives UTF-16 offsets that slice back to the token', () => {
     const text = 'Zoë 😀 said “no” to Mr Ó Súilleabháin’s plan.';
     for (const t of tokenize(text)) assert.equal(text.slice(t.start, t.end), t.text);
+  });
+  it('scans ASCII tokens exactly as the token expression matches them, or defers to it (fast-check)', () => {
+    // the hand scanner must end every token where TOKEN_RE does, next to any character
+    const piece = fc.constantFrom('a', 'Z', 'q', '7', '0', "'", '’', '-', '.', ',', ':', '/', ' ', '\n', '\u00a0', 'é', '\u0301', '٣', '½', '😀', '!', '_', '\u0000', "n't", "'s", '3.5', 'x-ray');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }).map((a) => a.join('')), (t) => {
+        const re = new RegExp(TOKEN_RE.source, 'uy');
+        for (let i = 0; i < t.length; i++) {
+          const c = t.charCodeAt(i);
+          if (c >= 128 || c === 32 || (c >= 9 && c <= 13)) continue;
+          const e = asciiTokenEnd(t, i);
+          if (e < 0) continue;
+          re.lastIndex = i;
+          const m = re.exec(t);
+          assert.equal(m && i + m[0].length, e, `${JSON.stringify(t)} at ${i}`);
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -16,6 +16,7 @@
 
 import { inflect } from './morphology';
 import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
+import { hasBit, hasId, idBits, IdSet, idSet, tokenWordIds } from './wordIds';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -284,17 +285,18 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
 /**
  * Runtime form of a pattern, built once per pattern (compiled packs stay plain JSON). Each
  * node knows its memo slot, its literal set and, when every match of it starts with a word,
- * the set of those words: a node that cannot start at a token is rejected with one Set lookup,
- * before any memo work. Alternatives are dispatched on the token's word, so a class of a
- * hundred phrases tries only the phrases that begin with the word at hand, in their original
- * order (the order decides ties between equally long matches, so it must not change).
+ * the set of those words, as word ids (wordIds.ts): a node that cannot start at a token is
+ * rejected by comparing integers, before any memo work. Alternatives are dispatched on the
+ * token's word, so a class of a hundred phrases tries only the phrases that begin with the
+ * word at hand, in their original order (the order decides ties between equally long
+ * matches, so it must not change).
  */
 interface RNode {
   t: PNode['t'];
   /** Memo slot (unique per pattern). */
   id: number;
   /** lit: the accepted norms. */
-  set?: ReadonlySet<string>;
+  set?: IdSet;
   /** seq / alt children; opt / not child. */
   kids?: RNode[];
   kid?: RNode;
@@ -302,9 +304,9 @@ interface RNode {
   r?: RoleName;
   p?: PredName;
   /** When set, every match of this node starts with one of these words (it never matches empty). */
-  firstWords?: ReadonlySet<string>;
-  /** alt: the children worth trying at a token with this norm, and those for any other token. */
-  byWord?: Map<string, RNode[]>;
+  firstWords?: IdSet;
+  /** alt: the children worth trying at a token with this word id, and those for any other token. */
+  byWord?: Map<number, RNode[]>;
   rest?: RNode[];
 }
 
@@ -316,14 +318,16 @@ interface Prepared {
   first: Starts | undefined;
   /** The rarest set of words every match contains, and the longest a match can be: a match
    * must start within maxLen tokens before an occurrence of one of these words. */
-  anchor: Set<string> | undefined;
+  anchor: Uint32Array | undefined;
   maxLen: number;
+  /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
+  nodes: number;
 }
 const prepared = new WeakMap<CompiledPattern, Prepared>();
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
-  words: ReadonlySet<string>;
+  words: Uint32Array;
   roles: boolean;
   preds: PredName[];
 }
@@ -334,15 +338,22 @@ function prepare(p: CompiledPattern): Prepared {
   // class nodes can be shared between places in a pattern: one runtime node per source node
   const built = new Map<PNode, RNode>();
   const firsts = new Map<PNode, FirstInfo>();
+  // first-word sets are shared between nodes, and so are their id sets
+  const idSets = new Map<ReadonlySet<string>, IdSet>();
+  const ids = (words: ReadonlySet<string>): IdSet => {
+    let r = idSets.get(words);
+    if (!r) idSets.set(words, (r = idSet(words)));
+    return r;
+  };
   const build = (n: PNode): RNode => {
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
     built.set(n, b);
     const f = firstOf(n, firsts);
-    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = f.words;
+    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = ids(f.words);
     switch (n.t) {
-      case 'lit': b.set = f.words; break;
+      case 'lit': b.set = ids(f.words); break;
       case 'gap': b.max = n.max; break;
       case 'role': b.r = n.r; break;
       case 'pred': b.p = n.p; break;
@@ -351,7 +362,7 @@ function prepare(p: CompiledPattern): Prepared {
       case 'alt': {
         b.kids = n.n.map(build);
         // each list keeps the children in their original order
-        const byWord = new Map<string, RNode[]>();
+        const byWord = new Map<number, RNode[]>();
         const rest: RNode[] = [];
         for (const k of b.kids) {
           if (!k.firstWords) {
@@ -379,9 +390,10 @@ function prepare(p: CompiledPattern): Prepared {
   const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
   r = {
     prefix, core, suffix,
-    first: f.any ? undefined : { words: f.words, roles: f.roles, preds: [...f.preds] },
-    anchor: req.length > 0 ? new Set(req[0]) : undefined,
+    first: f.any ? undefined : { words: idBits(ids(f.words)), roles: f.roles, preds: [...f.preds] },
+    anchor: req.length > 0 ? idBits(idSet(req[0])) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
+    nodes: built.size,
   };
   prepared.set(p, r);
   return r;
@@ -454,63 +466,99 @@ function computeFirst(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
   }
 }
 
-function canStart(f: Starts, env: MatchEnv, pos: number): boolean {
+function canStart(f: Starts, env: MatchEnv, ids: Int32Array, pos: number): boolean {
   const t = env.tokens[pos];
-  if (f.words.has(t.norm)) return true;
+  if (hasBit(f.words, ids[pos])) return true;
   if (f.roles && env.roles.has(pos)) return true;
   for (const p of f.preds) if (testPred(p, t, pos, env.tokens)) return true;
   return false;
 }
 
-/** Per call: (node id, position) -> end positions. Keys are id * MEMO_STRIDE + position. */
-type Memo = Map<number, number[]>;
-const MEMO_STRIDE = 4096;
+/**
+ * The (node, position) -> end positions memo of one matchPattern call, in flat arrays reused
+ * from call to call: slot node.id * stride + position, valid when its stamp is the call's
+ * generation, so nothing is cleared or allocated per call. A fresh Map per call and a Map
+ * lookup per (node, position) were the largest single cost of matching. Matching can re-enter
+ * (a role node builds the sentence's role index, which matches the reference patterns), so
+ * each nesting depth has its own table.
+ */
+class MemoTable {
+  stamps = new Uint32Array(0);
+  vals: Array<number[] | undefined> = [];
+  gen = 0;
+  stride = 0;
+  /** Starts a call on a sentence of n tokens for a pattern of `nodes` nodes. */
+  begin(nodes: number, n: number): void {
+    this.stride = n + 1;
+    const size = nodes * this.stride;
+    if (size > this.stamps.length) {
+      this.stamps = new Uint32Array(Math.max(size, this.stamps.length * 2));
+      this.vals = new Array(this.stamps.length);
+      this.gen = 0;
+    }
+    if (++this.gen === 0xffffffff) { this.stamps.fill(0); this.gen = 1; }
+  }
+}
+const memoTables: MemoTable[] = [];
+let memoDepth = 0;
 
 /** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
   const prep = prepare(p);
   const out: PatternMatch[] = [];
   const n = env.tokens.length;
+  // after prepare: the pattern's words are numbered before the sentence's are looked up
+  const ids = tokenWordIds(env.tokens);
   let ctx: Ctx2 | undefined;
   // starts are only possible within maxLen tokens before an anchor word
   let allowedFrom = -1;
   let nextAnchor = -1;
   const findAnchor = (from: number) => {
-    for (let q = from; q < n; q++) if (prep.anchor!.has(env.tokens[q].norm)) return q;
+    for (let q = from; q < n; q++) if (hasBit(prep.anchor!, ids[q])) return q;
     return n + prep.maxLen;
   };
   let from = 0;
-  for (let s = from; s < n; s++) {
-    if (s < from) continue;
-    if (prep.anchor) {
-      if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
-      if (nextAnchor >= n) break;
-      if (s < allowedFrom) { s = allowedFrom - 1; continue; }
-    }
-    if (prep.first && !canStart(prep.first, env, s)) continue;
-    ctx ??= { env, memo: new Map() };
-    const pre = ends(prep.prefix, s, ctx);
-    let best: PatternMatch | undefined;
-    for (const e of pre) {
-      const cores = ends(prep.core, e, ctx);
-      for (const c of cores) {
-        if (c === e) continue;
-        const suf = ends(prep.suffix, c, ctx);
-        if (suf.length === 0) continue;
-        let end = suf[0];
-        for (const x of suf) if (x > end) end = x;
-        if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
+  try {
+    for (let s = from; s < n; s++) {
+      if (s < from) continue;
+      if (prep.anchor) {
+        if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
+        if (nextAnchor >= n) break;
+        if (s < allowedFrom) { s = allowedFrom - 1; continue; }
+      }
+      if (prep.first && !canStart(prep.first, env, ids, s)) continue;
+      if (!ctx) {
+        // claimed only now: canStart above may itself match (the role index), at this depth
+        const memo = (memoTables[memoDepth] ??= new MemoTable());
+        memoDepth++;
+        memo.begin(prep.nodes, n);
+        ctx = { env, ids, n, memo };
+      }
+      const pre = ends(prep.prefix, s, ctx);
+      let best: PatternMatch | undefined;
+      for (const e of pre) {
+        const cores = ends(prep.core, e, ctx);
+        for (const c of cores) {
+          if (c === e) continue;
+          const suf = ends(prep.suffix, c, ctx);
+          if (suf.length === 0) continue;
+          let end = suf[0];
+          for (const x of suf) if (x > end) end = x;
+          if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
+        }
+      }
+      if (best) {
+        out.push(best);
+        from = Math.max(best.coreEnd, s + 1);
       }
     }
-    if (best) {
-      out.push(best);
-      from = Math.max(best.coreEnd, s + 1);
-    }
+  } finally {
+    if (ctx) memoDepth--;
   }
   return out;
 }
 
-interface Ctx2 { env: MatchEnv; memo: Memo }
+interface Ctx2 { env: MatchEnv; ids: Int32Array; n: number; memo: MemoTable }
 
 const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
@@ -521,16 +569,17 @@ const single = (p: number): number[] => (SINGLES[p] ??= [p]);
 function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
   if (node.firstWords) {
     // the cheap rejection: most nodes cannot start at most tokens
-    const t = ctx.env.tokens[pos];
-    if (t === undefined || !node.firstWords.has(t.norm)) return EMPTY;
+    if (pos >= ctx.n || !hasId(node.firstWords, ctx.ids[pos])) return EMPTY;
     if (node.t === 'lit') return single(pos + 1);
   }
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
-  const key = node.id * MEMO_STRIDE + pos;
-  const hit = ctx.memo.get(key);
-  if (hit) return hit;
+  const memo = ctx.memo;
+  const key = node.id * memo.stride + pos;
+  if (memo.stamps[key] === memo.gen) return memo.vals[key]!;
   const res = compute(node, pos, ctx);
-  ctx.memo.set(key, res);
+  // compute may have re-entered matching, but deeper calls use other tables: this one is intact
+  memo.stamps[key] = memo.gen;
+  memo.vals[key] = res;
   return res;
 }
 
@@ -538,8 +587,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
   const toks = ctx.env.tokens;
   switch (node.t) {
     case 'lit': {
-      const t = toks[pos];
-      return t !== undefined && node.set!.has(t.norm) ? single(pos + 1) : EMPTY;
+      return pos < ctx.n && hasId(node.set!, ctx.ids[pos]) ? single(pos + 1) : EMPTY;
     }
     case 'pred': {
       const t = toks[pos];
@@ -568,8 +616,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'not':
       return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : single(pos);
     case 'alt': {
-      const t = toks[pos];
-      const kids = (t !== undefined && node.byWord!.get(t.norm)) || node.rest!;
+      const kids = (pos < ctx.n && node.byWord!.get(ctx.ids[pos])) || node.rest!;
       let acc: number[] | undefined;
       for (const c of kids) {
         const e = ends(c, pos, ctx);

@@ -5,36 +5,39 @@ import { PackedRulePack, planOf, rulesOf } from './packFormat';
 import { CompiledRule, RulePack } from './ruleset';
 import { RefPatterns } from './roles';
 import { Token } from './text';
+import { maxWordId, tokenWordIds, wordId } from './wordIds';
 
 export class RuleSet {
-  /** Every word of an anchor or required set, numbered, so a sentence's words become stamps in typed arrays. */
-  private readonly wordIds = new Map<string, number>();
-  /** By word id: the patterns indexed on that word (their rarest required set contains it). */
+  /**
+   * By word id (wordIds.ts, shared with the matcher, so a sentence's words are looked up once
+   * for both): the patterns indexed on that word (their rarest required set contains it).
+   * Words numbered after this rule set was built are in none of its sets.
+   */
   private readonly index: number[][] = [];
   private readonly unanchored: number[] = [];
   private readonly pairs: Array<[number, number]> = [];
   /** Per pattern: ids of the other sets of words that must all be present (one word of each). */
   private readonly required: number[][] = [];
-  /** Set id -> word ids; identical sets share an id, so each is checked at most once per sentence. */
-  private readonly sets: Int32Array[] = [];
+  /**
+   * Word id -> the sets containing it: a sentence marks the sets of the words it has, instead
+   * of scanning each required set's words (a class can hold a hundred) for one it has.
+   */
+  private readonly setsOfWord: Int32Array[];
   /** Reused per call, stamped with `generation` so nothing is cleared between sentences. */
   private readonly stamp: Uint32Array;
   private readonly wordSeen: Uint32Array;
-  private readonly setSeen: Uint32Array;
-  private readonly setOk: Uint8Array;
+  /** Stamped with `generation` when the current sentence has a word of the set. */
+  private readonly setOk: Uint32Array;
   private generation = 0;
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
     const setIds = new Map<string, number>();
-    const wordId = (w: string) => {
-      let id = this.wordIds.get(w);
-      if (id === undefined) { id = this.wordIds.size; this.wordIds.set(w, id); this.index.push([]); }
-      return id;
-    };
+    // set id -> word ids; identical sets share an id
+    const sets: Int32Array[] = [];
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
-      if (id === undefined) { id = this.sets.length; setIds.set(key, id); this.sets.push(Int32Array.from(new Set(words), wordId)); }
+      if (id === undefined) { id = sets.length; setIds.set(key, id); sets.push(Int32Array.from(new Set(words), wordId)); }
       return id;
     };
     rules.forEach((r, ri) => {
@@ -46,13 +49,17 @@ export class RuleSet {
         this.required.push(plan.slice(1).map(setId));
         const anchors = plan[0];
         if (anchors.length === 0) this.unanchored.push(id);
-        for (const a of new Set(anchors)) this.index[wordId(a)].push(id);
+        for (const a of new Set(anchors)) (this.index[wordId(a)] ??= []).push(id);
       });
     });
     this.stamp = new Uint32Array(this.pairs.length);
-    this.wordSeen = new Uint32Array(this.wordIds.size);
-    this.setSeen = new Uint32Array(this.sets.length);
-    this.setOk = new Uint8Array(this.sets.length);
+    const words = maxWordId() + 1;
+    for (let w = 0; w < words; w++) this.index[w] ??= [];
+    this.wordSeen = new Uint32Array(words);
+    const byWord: number[][] = Array.from({ length: words }, () => []);
+    sets.forEach((ws, sid) => { for (const w of ws) byWord[w].push(sid); });
+    this.setsOfWord = byWord.map((l) => Int32Array.from(l));
+    this.setOk = new Uint32Array(sets.length);
   }
 
   /** From a pack as compiled (`RulePack`) or as dist/rules.json holds it (`PackedRulePack`). */
@@ -72,9 +79,15 @@ export class RuleSet {
     const ids: number[] = [];
     for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
     const present: number[] = [];
-    for (const t of tokens) {
-      const w = this.wordIds.get(t.norm);
-      if (w !== undefined && this.wordSeen[w] !== gen) { this.wordSeen[w] = gen; present.push(w); }
+    const words = tokenWordIds(tokens);
+    const known = this.wordSeen.length;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      if (w !== 0 && w < known && this.wordSeen[w] !== gen) {
+        this.wordSeen[w] = gen;
+        present.push(w);
+        for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
+      }
     }
     for (const w of present) {
       for (const id of this.index[w]) {
@@ -82,7 +95,7 @@ export class RuleSet {
         this.stamp[id] = gen;
         const req = this.required[id];
         let ok = true;
-        for (let k = 0; k < req.length && ok; k++) ok = this.setPresent(req[k], gen);
+        for (let k = 0; k < req.length && ok; k++) ok = this.setOk[req[k]] === gen;
         if (ok) ids.push(id);
       }
     }
@@ -90,21 +103,10 @@ export class RuleSet {
     return ids.map((id) => this.pairs[id]);
   }
 
-  /** Does the current sentence contain a word of set `id`? Computed once per sentence and set. */
-  private setPresent(id: number, gen: number): boolean {
-    if (this.setSeen[id] !== gen) {
-      this.setSeen[id] = gen;
-      let ok = 0;
-      for (const w of this.sets[id]) if (this.wordSeen[w] === gen) { ok = 1; break; }
-      this.setOk[id] = ok;
-    }
-    return this.setOk[id] === 1;
-  }
-
   private resetStamps(): number {
     this.stamp.fill(0);
     this.wordSeen.fill(0);
-    this.setSeen.fill(0);
+    this.setOk.fill(0);
     this.generation = 1;
     return 1;
   }

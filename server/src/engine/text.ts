@@ -140,7 +140,8 @@ export function quoteRanges(text: string): Array<[number, number]> {
 // ---------------------------------------------------------------------------
 // Tokens
 
-const TOKEN_RE = /(\p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)?)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)*)|(\S)/gu;
+/** @internal The definition of a token (tokenize scans ASCII by hand and agrees with it, as a test checks). */
+export const TOKEN_RE = /(\p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)?)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)*)|(\S)/gu;
 
 export const CONTRACTION_TAILS: Record<string, string> = {
   "'s": "'s", "'re": 'are', "'ve": 'have', "'ll": 'will', "'d": 'would', "'m": 'am',
@@ -160,27 +161,54 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     while (qi < quotes.length && quotes[qi][1] <= pos) qi++;
     return qi < quotes.length && quotes[qi][0] <= pos && pos < quotes[qi][1];
   };
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
-    const s = m.index;
-    const raw = m[0];
-    if (m[1] !== undefined) {
-      out.push(mk(raw, raw.toLowerCase(), s, TokenKind.Number, false));
-    } else if (m[2] !== undefined) {
-      // hyphenated compounds become separate word tokens joined by `hyphen`
-      let off = 0;
-      const parts = raw.split('-');
-      for (let p = 0; p < parts.length; p++) {
-        const part = parts[p];
-        if (part.length > 0) pushWord(part, s + off, p > 0);
-        off += part.length + 1;
+  // ASCII tokens are scanned by hand (the regular expression's match arrays and Unicode
+  // classes were a large part of tokenising); a token that starts with, contains or is
+  // followed by any other character goes to TOKEN_RE, which stays the definition.
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) { i++; continue; }
+    if (c < 128) {
+      const e = asciiTokenEnd(text, i);
+      if (e >= 0) {
+        if (isDigit(c)) number(text.slice(i, e), i);
+        else if (isLetter(c)) word(text.slice(i, e), i);
+        else punct(text[i], i);
+        i = e;
+        continue;
       }
-    } else {
-      out.push(mk(raw, raw === '’' || raw === '‘' ? "'" : raw, s, TokenKind.Punct, false));
     }
+    TOKEN_RE.lastIndex = i;
+    const m = TOKEN_RE.exec(text);
+    if (m === null) break;
+    if (m[1] !== undefined) number(m[0], m.index);
+    else if (m[2] !== undefined) word(m[0], m.index);
+    else punct(m[0], m.index);
+    i = TOKEN_RE.lastIndex;
   }
   return out;
+
+  function number(raw: string, s: number) {
+    out.push(mk(raw, raw.toLowerCase(), s, TokenKind.Number, false));
+  }
+
+  function word(raw: string, s: number) {
+    // hyphenated compounds become separate word tokens joined by `hyphen`; most words have
+    // no hyphen, and splitting them anyway allocated an array per word
+    if (raw.indexOf('-') < 0) { pushWord(raw, s, false); return; }
+    let off = 0;
+    const parts = raw.split('-');
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      if (part.length > 0) pushWord(part, s + off, p > 0);
+      off += part.length + 1;
+    }
+  }
+
+  function punct(raw: string, s: number) {
+    out.push(mk(raw, raw === '’' || raw === '‘' ? "'" : raw, s, TokenKind.Punct, false));
+  }
 
   function mk(t: string, norm: string, s: number, kind: TokenKind, hyphen: boolean): Token {
     const start = base + s;
@@ -239,6 +267,73 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     }
     out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
   }
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isAlnum = (c: number) => isDigit(c) || isLetter(c);
+
+/*
+ * The hand scanners below follow TOKEN_RE's number and word alternatives over ASCII only. Each
+ * returns where the token ends, or -1 as soon as the answer could depend on a character
+ * outside ASCII (a letter, mark, digit or ’ that TOKEN_RE's Unicode classes would take in), so
+ * the caller asks TOKEN_RE. Past the end of the text charCodeAt is NaN: every test is false.
+ */
+
+/**
+ * @internal Where TOKEN_RE's match at i ends, for a character at i in ASCII and not white
+ * space; -1 when only TOKEN_RE can tell.
+ */
+export function asciiTokenEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return isDigit(c) ? scanNumber(text, i) : isLetter(c) ? scanWord(text, i) : i + 1;
+}
+
+/** \p{N}+(?:[.,:/]\p{N}+)*(?:\p{L}+)? from a digit at i. */
+function scanNumber(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    while (isDigit(text.charCodeAt(j))) j++;
+    const c = text.charCodeAt(j);
+    if (c >= 128) return -1;
+    if (c !== 46 && c !== 44 && c !== 58 && c !== 47) break;
+    const n = text.charCodeAt(j + 1);
+    if (n >= 128) return -1;
+    if (!isDigit(n)) break;
+    j += 2;
+  }
+  while (isLetter(text.charCodeAt(j))) j++;
+  return text.charCodeAt(j) >= 128 ? -1 : j;
+}
+
+/** The word alternative of TOKEN_RE from a letter at i. */
+function scanWord(text: string, i: number): number {
+  let j = scanApostrophes(text, scanAlnums(text, i + 1));
+  while (j >= 0 && text.charCodeAt(j) === 45) {
+    const n = text.charCodeAt(j + 1);
+    if (n >= 128) return -1;
+    if (!isAlnum(n)) break;
+    j = scanApostrophes(text, scanAlnums(text, j + 2));
+  }
+  return j;
+}
+
+function scanAlnums(text: string, j: number): number {
+  while (isAlnum(text.charCodeAt(j))) j++;
+  return text.charCodeAt(j) >= 128 ? -1 : j;
+}
+
+/** (?:['’][\p{L}\p{M}]+)* from j (-1 passes through). */
+function scanApostrophes(text: string, j: number): number {
+  while (j >= 0 && text.charCodeAt(j) === 39) {
+    const n = text.charCodeAt(j + 1);
+    if (n >= 128) return -1;
+    if (!isLetter(n)) break;
+    j += 2;
+    while (isLetter(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) >= 128) return -1;
+  }
+  return j;
 }
 
 /**
