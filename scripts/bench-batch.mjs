@@ -31,7 +31,10 @@ const cases = num('--cases', 2000);
 const scaleCases = num('--scale-cases', 150);
 const reps = num('--reps', 7);
 const batchReps = num('--batch-reps', 1);
-const corpus = path.resolve(typeof opt('--corpus') === 'string' ? opt('--corpus') : path.join(os.tmpdir(), 'casenote-bench-case-files'));
+// keyed on its size, so two benches of different sizes at once never regenerate (and delete
+// subsets from) each other's corpus: that made a bench run fail once
+const corpus = path.resolve(typeof opt('--corpus') === 'string' ? opt('--corpus')
+  : path.join(os.tmpdir(), `casenote-bench-case-files-${Math.max(cases, 16 * scaleCases)}`));
 const only = typeof opt('--only') === 'string' ? new Set(opt('--only').split(',')) : undefined;
 const wants = (part) => !only || only.has(part);
 const json = opt('--json') === true;
