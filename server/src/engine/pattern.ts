@@ -293,7 +293,7 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
  */
 interface RNode {
   t: PNode['t'];
-  /** Memo slot (unique per pattern). */
+  /** Memo slot (unique per pattern); -1 for word nodes, which need none and are shared between patterns. */
   id: number;
   /** lit: the accepted norms. */
   set?: IdSet;
@@ -319,6 +319,7 @@ interface RNode {
  */
 interface NodeInfo { firstWords?: IdSet; set?: IdSet; byWord?: Map<number, number[]>; rest?: number[] }
 const nodeInfos = new WeakMap<PNode, NodeInfo>();
+const litNodes = new WeakMap<PNode, RNode>();
 
 interface Prepared {
   prefix: RNode;
@@ -385,6 +386,16 @@ function prepare(p: CompiledPattern): Prepared {
     return info;
   };
   const build = (n: PNode): RNode => {
+    if (n.t === 'lit') {
+      // a word node is decided by its first-word test alone (see `ends`) and never takes a memo
+      // slot, so one runtime node serves every pattern that holds the source node
+      let l = litNodes.get(n);
+      if (!l) {
+        const info = infoOf(n, undefined);
+        litNodes.set(n, (l = { t: 'lit', id: -1, set: info.set, firstWords: info.firstWords }));
+      }
+      return l;
+    }
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
