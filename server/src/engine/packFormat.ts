@@ -97,10 +97,7 @@ export class LazyRule implements CompiledRule {
    * data parses and serialises back unchanged, and interning only shares equal subtrees).
    */
   toPacked(): PackedRule {
-    const meta: Record<string, unknown> = {};
-    for (const k of RULE_FIELDS) if (!(TREES as readonly string[]).includes(k) && this[k] !== undefined) meta[k] = this[k];
-    const t = this.t ?? JSON.stringify(TREES.map((k) => this.trees![k]));
-    return { ...(meta as Omit<CompiledRule, TreeField>), t, plan: this.plan };
+    return { ...metaOf(this), t: this.t ?? JSON.stringify(TREES.map((k) => this.trees![k])), plan: this.plan };
   }
 
   /** Serialises as the plain rule it stands for, so JSON.stringify of a rule is unchanged. */
@@ -159,11 +156,16 @@ const RULE_FIELDS: ReadonlyArray<keyof CompiledRule> = [
   'requiresParagraph', 'scope', 'minMatches', 'subject', 'context', 'agent', 'guards', 'examples', 'path',
 ];
 
-export function packRule(r: CompiledRule): PackedRule {
-  if (r instanceof LazyRule) return r.toPacked();
+/** A rule's fields other than its trees, in declared order. */
+function metaOf(r: CompiledRule): Omit<CompiledRule, TreeField> {
   const meta: Record<string, unknown> = {};
   for (const k of RULE_FIELDS) if (!(TREES as readonly string[]).includes(k) && r[k] !== undefined) meta[k] = r[k];
-  return { ...(meta as Omit<CompiledRule, TreeField>), t: JSON.stringify(TREES.map((k) => r[k])), plan: r.patterns.map(patternPlan) };
+  return meta as Omit<CompiledRule, TreeField>;
+}
+
+export function packRule(r: CompiledRule): PackedRule {
+  if (r instanceof LazyRule) return r.toPacked();
+  return { ...metaOf(r), t: JSON.stringify(TREES.map((k) => r[k])), plan: r.patterns.map(patternPlan) };
 }
 
 export function packRules(pack: RulePack): PackedRulePack {
