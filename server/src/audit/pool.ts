@@ -44,7 +44,8 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
  * cap: at 64 MB two workers spent 2.8 times the CPU time of one in-thread analysis. Since equal
  * pattern subtrees are shared between rules (packFormat.ts, pattern.ts) it is ~28 MB, and the
  * cap no longer decides the CPU time: on 2,000 cases two workers took 16.1-16.9 s CPU at 48/8,
- * 68/8, 68/16, 96/8 and 96/16 alike (29.3 s at 68/8 before), so 68/8 stays for its RSS margin.
+ * 68/8, 68/16, 96/8 and 96/16 alike (29.3 s at 68/8 before), so 68/8 stays for its RSS margin:
+ * on 10,000 cases two workers now peak at 249 MB with 68.7 s CPU (293 MB, 156.7 s before).
  * The figures that chose 68/8, with the ~57 MB heap, on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
  * 270 MB RSS, 44 s CPU; 64/8 276 MB, 48 s; 72/8 292 MB, 30 s; 80/8 302 MB, 29 s; 96/8 310 MB,
  * 27 s; 96/16 327 MB, 23 s. One worker at 128/16: 237 MB, 19 s (the in-thread run: 358 MB,
