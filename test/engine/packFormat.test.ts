@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, isPacked, packRules, RuleSet, splitBlocks, splitSentences } from '../../server/src/engine';
+import { Analyzer, CompiledRule, isPacked, packRules, RuleSet, splitBlocks, splitSentences } from '../../server/src/engine';
 import { LazyRule } from '../../server/src/engine/packFormat';
+import { PNode } from '../../server/src/engine/pattern';
 import { compilePackFromSources } from '../../server/src/host/rulePack';
 import { ROOT } from '../helpers/rules';
 
@@ -46,8 +47,36 @@ describe('packed rule pack', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(lazy.rules)), JSON.parse(JSON.stringify(pack.rules)));
   });
 
+  const parsed = (r: CompiledRule) => (r as unknown as { trees?: unknown }).trees !== undefined;
+
   it('re-packs a lazy rule without parsing it', () => {
     const r = RuleSet.fromPack(packed).rules[0] as LazyRule;
-    assert.equal(packRules({ version: 'v', rules: [r], refs: pack.refs }).rules[0], r.toPacked());
+    assert.deepEqual(packRules({ version: 'v', rules: [r], refs: pack.refs }).rules[0], packed.rules[0]);
+    assert.equal(parsed(r), false);
+  });
+
+  it('re-packs a parsed lazy rule as the record it came from (its JSON string is dropped once parsed)', () => {
+    const rules = RuleSet.fromPack(JSON.parse(JSON.stringify(packRules(pack)))).rules as LazyRule[];
+    for (const r of rules) void r.patterns;
+    assert.ok(rules.every(parsed));
+    assert.ok(rules.every((r) => (r as unknown as { t?: string }).t === undefined));
+    assert.deepEqual(rules.map((r) => r.toPacked()), packed.rules);
+  });
+
+  it('shares equal pattern subtrees between the rules of a pack', () => {
+    const rules = RuleSet.fromPack(JSON.parse(JSON.stringify(packRules(pack)))).rules;
+    const seen = new Map<string, PNode>();
+    let shared = 0;
+    const walk = (n: PNode) => {
+      const key = JSON.stringify(n);
+      const first = seen.get(key);
+      if (first) { assert.equal(n, first, `two objects for ${key.slice(0, 80)}`); shared++; return; }
+      seen.set(key, n);
+      if (n.t === 'seq' || n.t === 'alt') n.n.forEach(walk);
+      else if (n.t === 'opt' || n.t === 'not') walk(n.n);
+    };
+    for (const r of rules) for (const p of [...r.patterns, ...r.requires, ...r.unless, ...r.unlessParagraph, ...r.requiresParagraph]) [p.prefix, p.core, p.suffix].forEach(walk);
+    // the lexicon classes recur across rules: most subtrees met are repeats
+    assert.ok(shared > seen.size, `${shared} repeats of ${seen.size} distinct subtrees`);
   });
 });

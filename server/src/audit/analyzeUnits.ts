@@ -52,9 +52,12 @@ export const packOf = (rs: RuleSet): PackedRulePack => packRules({ version: rs.v
 export class UnitAnalyzer {
   private readonly analyzer: Analyzer;
   private readonly redactors = new RedactorCache();
+  /** The config without its pack: the rule set holds what it needs of it (see worker.ts). */
+  private readonly cfg: Omit<AnalyzerConfig, 'pack'>;
 
-  constructor(private readonly cfg: AnalyzerConfig) {
+  constructor(cfg: AnalyzerConfig) {
     this.analyzer = new Analyzer(RuleSet.fromPack(cfg.pack), { ...cfg.analyze, explain: false });
+    this.cfg = { analyze: cfg.analyze, excerpts: cfg.excerpts, locations: cfg.locations };
   }
 
   run(units: WorkUnit[]): UnitResult[] {

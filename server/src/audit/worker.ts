@@ -5,7 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalyzerConfig, UnitAnalyzer, WorkUnit } from './analyzeUnits';
 
-const analyzer = new UnitAnalyzer(workerData as AnalyzerConfig);
+const cfg = workerData as AnalyzerConfig;
+const analyzer = new UnitAnalyzer(cfg);
+// workerData stays reachable for the thread's life (a module export), and its pack holds every
+// rule's tree JSON, which a rule drops once parsed: let go of this copy so those strings can go.
+cfg.pack = { ...cfg.pack, rules: [] };
 parentPort!.on('message', (m: { id: number; units: WorkUnit[] }) => {
   try {
     parentPort!.postMessage({ id: m.id, results: analyzer.run(m.units) });

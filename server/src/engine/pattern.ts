@@ -293,7 +293,7 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
  */
 interface RNode {
   t: PNode['t'];
-  /** Memo slot (unique per pattern). */
+  /** Memo slot (unique per pattern); -1 for word nodes, which need none and are shared between patterns. */
   id: number;
   /** lit: the accepted norms. */
   set?: IdSet;
@@ -305,10 +305,21 @@ interface RNode {
   p?: PredName;
   /** When set, every match of this node starts with one of these words (it never matches empty). */
   firstWords?: IdSet;
-  /** alt: the children worth trying at a token with this word id, and those for any other token. */
-  byWord?: Map<number, RNode[]>;
-  rest?: RNode[];
+  /** alt: the children (indices into kids) worth trying at a token with this word id, and those for any other token. */
+  byWord?: Map<number, number[]>;
+  rest?: number[];
 }
+
+/**
+ * What a runtime node derives from its source node alone: its word sets and an alternative's
+ * dispatch table. A rule pack shares equal subtrees between patterns (packFormat.ts interns
+ * them), so keyed by source node these are built once per pack instead of once per pattern
+ * using a class: the per-pattern copies were most of a worker's heap once its patterns were
+ * prepared. Runtime nodes themselves stay per pattern, since their memo slots are.
+ */
+interface NodeInfo { firstWords?: IdSet; set?: IdSet; byWord?: Map<number, number[]>; rest?: number[] }
+const nodeInfos = new WeakMap<PNode, NodeInfo>();
+const litNodes = new WeakMap<PNode, RNode>();
 
 interface Prepared {
   prefix: RNode;
@@ -345,42 +356,62 @@ function prepare(p: CompiledPattern): Prepared {
     if (!r) idSets.set(words, (r = idSet(words)));
     return r;
   };
+  const infoOf = (n: PNode, kids: RNode[] | undefined): NodeInfo => {
+    let info = nodeInfos.get(n);
+    if (info) return info;
+    info = {};
+    const f = firstOf(n, firsts);
+    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) info.firstWords = ids(f.words);
+    if (n.t === 'lit') info.set = ids(f.words);
+    if (n.t === 'alt') {
+      // each list keeps the children in their original order
+      const byWord = new Map<number, number[]>();
+      const rest: number[] = [];
+      kids!.forEach((k, i) => {
+        if (!k.firstWords) {
+          rest.push(i);
+          for (const list of byWord.values()) list.push(i);
+          return;
+        }
+        for (const w of k.firstWords) {
+          let list = byWord.get(w);
+          if (!list) byWord.set(w, (list = [...rest]));
+          list.push(i);
+        }
+      });
+      info.byWord = byWord;
+      info.rest = rest;
+    }
+    nodeInfos.set(n, info);
+    return info;
+  };
   const build = (n: PNode): RNode => {
+    if (n.t === 'lit') {
+      // a word node is decided by its first-word test alone (see `ends`) and never takes a memo
+      // slot, so one runtime node serves every pattern that holds the source node
+      let l = litNodes.get(n);
+      if (!l) {
+        const info = infoOf(n, undefined);
+        litNodes.set(n, (l = { t: 'lit', id: -1, set: info.set, firstWords: info.firstWords }));
+      }
+      return l;
+    }
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
     built.set(n, b);
-    const f = firstOf(n, firsts);
-    if (!f.empty && !f.any && !f.roles && f.preds.size === 0) b.firstWords = ids(f.words);
     switch (n.t) {
-      case 'lit': b.set = ids(f.words); break;
       case 'gap': b.max = n.max; break;
       case 'role': b.r = n.r; break;
       case 'pred': b.p = n.p; break;
       case 'opt': case 'not': b.kid = build(n.n); break;
-      case 'seq': b.kids = n.n.map(build); break;
-      case 'alt': {
-        b.kids = n.n.map(build);
-        // each list keeps the children in their original order
-        const byWord = new Map<number, RNode[]>();
-        const rest: RNode[] = [];
-        for (const k of b.kids) {
-          if (!k.firstWords) {
-            rest.push(k);
-            for (const list of byWord.values()) list.push(k);
-            continue;
-          }
-          for (const w of k.firstWords) {
-            let list = byWord.get(w);
-            if (!list) byWord.set(w, (list = [...rest]));
-            list.push(k);
-          }
-        }
-        b.byWord = byWord;
-        b.rest = rest;
-        break;
-      }
+      case 'seq': case 'alt': b.kids = n.n.map(build); break;
     }
+    const info = infoOf(n, b.kids);
+    b.firstWords = info.firstWords;
+    b.set = info.set;
+    b.byWord = info.byWord;
+    b.rest = info.rest;
     return b;
   };
   const prefix = build(p.prefix);
@@ -616,10 +647,11 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'not':
       return ends(node.kid!, pos, ctx).length > 0 ? EMPTY : single(pos);
     case 'alt': {
-      const kids = (pos < ctx.n && node.byWord!.get(ctx.ids[pos])) || node.rest!;
+      const tried = (pos < ctx.n && node.byWord!.get(ctx.ids[pos])) || node.rest!;
+      const kids = node.kids!;
       let acc: number[] | undefined;
-      for (const c of kids) {
-        const e = ends(c, pos, ctx);
+      for (const i of tried) {
+        const e = ends(kids[i], pos, ctx);
         if (e.length === 0) continue;
         if (!acc) acc = e;
         else { if (acc === e) continue; const set = new Set(acc); for (const x of e) set.add(x); acc = [...set]; }
