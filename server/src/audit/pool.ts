@@ -38,21 +38,12 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
 
 /**
  * Heap limits of each worker thread, by how many there are: the bound is the whole process's
- * peak RSS (<= 300 MB), so one worker gets more room than each of two. A worker's live heap
- * was ~57 MB (the rule pack's pattern trees and their runtime forms, measured on 800 cases
- * after gc), and V8 collected in "reduce" mode over and over as the old generation neared its
- * cap: at 64 MB two workers spent 2.8 times the CPU time of one in-thread analysis. Since equal
- * pattern subtrees are shared between rules (packFormat.ts, pattern.ts) it is ~28 MB, and the
- * cap no longer decides the CPU time: on 2,000 cases two workers took 16.1-16.9 s CPU at 48/8,
- * 68/8, 68/16, 96/8 and 96/16 alike (29.3 s at 68/8 before), so 68/8 stays for its RSS margin:
- * on 10,000 cases two workers now peak at 249 MB with 68.7 s CPU (293 MB, 156.7 s before).
- * The figures that chose 68/8, with the ~57 MB heap, on 2,400 generated cases (18.9 MiB) with two workers, old/young MB: 64/16
- * 270 MB RSS, 44 s CPU; 64/8 276 MB, 48 s; 72/8 292 MB, 30 s; 80/8 302 MB, 29 s; 96/8 310 MB,
- * 27 s; 96/16 327 MB, 23 s. One worker at 128/16: 237 MB, 19 s (the in-thread run: 358 MB,
- * 16 s). The main thread's share grows with the corpus (a row per file, author, month...): on
- * 10,000 cases (79 MB) two workers peaked at 323 MB with 72/8 and 297 MB with 68/8 (137 s CPU;
- * one worker at 128/16: 253 MB, 74 s), hence 68/8. Without any cap V8 lets dead results pile
- * up to ~150 MB per worker before collecting.
+ * peak RSS (<= 300 MB), so one worker gets more room than each of two. Without a cap V8 lets
+ * dead results pile up to ~150 MB per worker before collecting. A worker's live heap is ~28 MB
+ * (the rule pack's runtime form, with equal pattern subtrees shared: packFormat.ts, pattern.ts),
+ * so these caps leave room and do not decide the CPU time; 68/8 for two keeps the margin as the
+ * main thread's share grows with the corpus (a row per file, author, month...). The measured
+ * settings and their RSS and CPU are in docs/performance.md ("Batch audit").
  * An entry too big for this heap kills its worker, and the pool re-analyses that batch in the
  * main thread (see run.ts).
  */
