@@ -457,19 +457,40 @@ function isWordStart(text: string, i: number): boolean {
   return WORD_CHAR.test(text[i]);
 }
 
-/** Maps UTF-16 offsets to 1-based line and column (column counted in UTF-16 code units). */
+/**
+ * Maps UTF-16 offsets to 0-based lines and characters (line breaks \n, \r\n and \r). The line
+ * starts are found on construction, or a slice at a time with `scan` when built with
+ * `{ lazy: true }`, so a caller that must not block (the language server on a 10 MB note) can
+ * spread the work.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
+  private scanned = 0;
+  constructor(private readonly text: string, opts: { lazy?: boolean } = {}) {
+    if (!opts.lazy) this.scan(Infinity);
+  }
+
+  /** Finds the line starts in about `chars` more characters; true once the whole text is indexed. */
+  scan(chars: number): boolean {
+    const t = this.text;
+    const end = Math.min(t.length, this.scanned + chars);
+    let i = this.scanned;
+    for (; i < end; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        if (c === 13 && t.charCodeAt(i + 1) === 10) i++;
         this.starts.push(i + 1);
       }
     }
+    this.scanned = i;
+    return this.scanned >= t.length;
   }
+
+  /** Line starts found so far (all of them once `scan` returned true). */
+  get lineStarts(): readonly number[] {
+    return this.starts;
+  }
+
   /** 0-based line and character, as LSP positions. */
   position(offset: number): { line: number; character: number } {
     let lo = 0;

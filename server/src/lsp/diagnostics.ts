@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, DiagnosticSeverity, Position } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CompiledRule, Finding, Severity } from '../engine';
+import { CompiledRule, Finding, LineIndex, Severity } from '../engine';
 import { ANALYSIS_FAILED, FindingData, SOURCE, TOO_MANY_FINDINGS } from '../protocol';
 import { fingerprint } from './fingerprint';
 
@@ -47,45 +47,30 @@ function fileUri(p: string): string {
  * findings, after every other step had been sliced.
  */
 export class SlicedLineIndex {
-  private readonly starts: number[] = [0];
-  private scanned = 0;
-  constructor(private readonly text: string) {}
+  private readonly lines: LineIndex;
+  constructor(private readonly text: string) {
+    this.lines = new LineIndex(text, { lazy: true });
+  }
 
   /** Finds the line starts in about `chars` more characters; true once the whole text is indexed. */
   scan(chars: number): boolean {
-    const t = this.text;
-    const end = Math.min(t.length, this.scanned + chars);
-    let i = this.scanned;
-    for (; i < end; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 10 || c === 13) {
-        if (c === 13 && t.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
-    this.scanned = i;
-    return this.scanned >= t.length;
+    return this.lines.scan(chars);
   }
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid] > o) hi = mid;
-      else lo = mid + 1;
-    }
-    const line = lo - 1;
-    return { line, character: this.beforeLineBreak(o, this.starts[line]) - this.starts[line] };
+    const { line } = this.lines.position(o);
+    const start = this.lines.lineStarts[line];
+    return { line, character: this.beforeLineBreak(o, start) - start };
   }
 
   offsetAt(p: Position): number {
-    if (p.line >= this.starts.length) return this.text.length;
+    const starts = this.lines.lineStarts;
+    if (p.line >= starts.length) return this.text.length;
     if (p.line < 0) return 0;
-    const start = this.starts[p.line];
+    const start = starts[p.line];
     if (p.character <= 0) return start;
-    const next = p.line + 1 < this.starts.length ? this.starts[p.line + 1] : this.text.length;
+    const next = p.line + 1 < starts.length ? starts[p.line + 1] : this.text.length;
     return this.beforeLineBreak(Math.min(start + p.character, next), start);
   }
 
