@@ -111,7 +111,11 @@ export class RuleSet {
     return 1;
   }
 
+  private byId?: Map<string, CompiledRule>;
+
+  /** Looked up per diagnostic on every edit, so by map rather than a scan of the rules. */
   rule(id: string): CompiledRule | undefined {
-    return this.rules.find((r) => r.id === id);
+    this.byId ??= new Map(this.rules.map((r) => [r.id, r]));
+    return this.byId.get(id);
   }
 }

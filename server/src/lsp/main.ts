@@ -53,10 +53,12 @@ const fault = faultHook();
 
 const settings = new SettingsCache((uri) =>
   configurationSupport ? connection.workspace.getConfiguration({ scopeUri: uri, section: CONFIG_SECTION }) : Promise.resolve(undefined));
-const dismissals = new DismissalStore((message) => {
+/** A problem the user must see (a window message) and that stays in the log. */
+function warnUser(message: string): void {
   connection.console.warn(message);
   void connection.window.showWarningMessage(message);
-});
+}
+const dismissals = new DismissalStore(warnUser);
 const ruleFolders = new RuleFolders(
   (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
   (message) => void connection.window.showWarningMessage(message),
@@ -138,8 +140,7 @@ function tellUntrusted(ignored: string[]): void {
   toldUntrusted.add(key);
   const message = `Case Note Audit: this workspace is not trusted, so the rule folders its settings name are not loaded (${ignored.join(', ')}); ` +
     'notes are checked with the bundled rules only. Trust the workspace to load them.';
-  connection.console.warn(message);
-  void connection.window.showWarningMessage(message);
+  warnUser(message);
 }
 
 function counts(diags: Diagnostic[]): AnalysisDoneParams['counts'] {
