@@ -113,14 +113,14 @@ export class NoteDocument implements TextDocument {
         this.reindex();
         continue;
       }
-
+      // in place, as TextDocument does: a 10 MB note has some 250,000 line starts
       const added = new LineIndex(change.text).lineStarts.slice(1).map((o) => o + startOffset);
+      if (added.length === endLine - startLine) for (let i = 0; i < added.length; i++) starts[startLine + 1 + i] = added[i];
+      else if (added.length < 10000) starts.splice(startLine + 1, endLine - startLine, ...added);
+      else this.starts = starts.slice(0, startLine + 1).concat(added, starts.slice(endLine + 1));
       const diff = change.text.length - (endOffset - startOffset);
-      const after = starts.slice(endLine + 1);
-      if (diff !== 0) for (let i = 0; i < after.length; i++) after[i] += diff;
-      starts.length = startLine + 1;
-      for (const o of added) starts.push(o);
-      for (const o of after) starts.push(o);
+      const lines = this.starts as number[];
+      if (diff !== 0) for (let i = startLine + 1 + added.length; i < lines.length; i++) lines[i] += diff;
     }
     this.ver = version;
   }
