@@ -56,6 +56,8 @@ describe('lsp: note documents', () => {
     { start: [9, 0], end: [9, 0], text: ' at the end\r' },
     { start: [0, 1], end: [0, 1], text: '\r' },
     { start: [0, 0], end: [5, 0], text: 'all\nreplaced' },
+    // enough lines that they are not spliced in one by one
+    { start: [1, 0], end: [1, 0], text: 'many\n'.repeat(10001) },
   ];
   for (const text of TEXTS) {
     it(`apply edits as TextDocument does to ${JSON.stringify(text).slice(0, 40)}`, () => {
