@@ -10,6 +10,7 @@ import {
   CloseAction, ConfigurationParams, ErrorAction, ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind,
 } from 'vscode-languageclient/node';
 import { registerAuditCommands } from './auditCommands';
+import { openInPartsMiddleware } from './openInParts';
 import { RestartPolicy } from './restartPolicy';
 import {
   AnalysisDoneParams, CASENOTE_LANGUAGE, Commands, CONFIG_SECTION, DEFAULT_LANGUAGES, DismissParams, DismissResult, ExplainParams, ExplainResult,
@@ -101,6 +102,8 @@ function createClient(context: vscode.ExtensionContext, handler: ErrorHandler): 
     // evaluated at every (re)start, so a restarted server knows the trust granted since
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     middleware: {
+      // a note of a megabyte or more goes to the server in parts (openInParts.ts)
+      ...openInPartsMiddleware((method, params) => languageClient.sendNotification(method, params)),
       workspace: {
         configuration: async (params, token, next) => {
           const result = await next(params, token);
@@ -109,7 +112,8 @@ function createClient(context: vscode.ExtensionContext, handler: ErrorHandler): 
       },
     },
   };
-  return new LanguageClient('caseNoteAudit', 'Case Note Audit', serverOptions, clientOptions);
+  const languageClient = new LanguageClient('caseNoteAudit', 'Case Note Audit', serverOptions, clientOptions);
+  return languageClient;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<CaseNoteAuditApi> {

@@ -11,7 +11,11 @@
 //    probe request (code actions on a small open note, answered synchronously) is sent every
 //    PROBE_MS once the text is delivered, and its worst round trip bounds how long the server's
 //    event loop was blocked (messaging and the client's own scheduling included, so it
-//    over-estimates).
+//    over-estimates). The note is opened as the VS Code client opens it: from 1 MB in parts
+//    (caseNoteAudit/openPart, then a didOpen with empty text), so probes also run while the
+//    text is delivered; with a build that predates parts, in one didOpen. After the diagnostics,
+//    one hover at the note's end: the first position lookup on the note (TextDocument used to
+//    find all line starts then, in one go).
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -104,12 +108,16 @@ export async function lspBigFile(root, big) {
     };
     const t0 = performance.now();
     const prober = probe();
-    await s.client.open(uri, big);
+    const inParts = typeof s.client.openInParts === 'function' && big.length >= (1 << 20);
+    await (inParts ? s.client.openInParts(uri, big) : s.client.open(uri, big));
     delivered = performance.now();
     const [done, diags] = await Promise.all([s.client.analysisDone(uri, 1), s.client.diagnostics(uri, () => true, 1)]);
     const published = performance.now();
     probing = false;
     await prober;
+    const h0 = performance.now();
+    await s.client.hover(uri, positionAt(big, big.length - 10));
+    const firstHoverMs = performance.now() - h0;
     const after = probes.filter((p) => p.start >= delivered);
     const worst = after.reduce((w, p) => (p.end - p.start > w.end - w.start ? p : w), { start: 0, end: 0 });
     return {
@@ -125,6 +133,9 @@ export async function lspBigFile(root, big) {
       probeMedianMs: median(after.map((p) => p.end - p.start)),
       probes: after.length,
       duringDeliveryWorstMs: Math.max(0, ...probes.filter((p) => p.start < delivered).map((p) => p.end - p.start)),
+      duringDeliveryProbes: probes.filter((p) => p.start < delivered).length,
+      inParts,
+      firstHoverMs,
     };
   } finally {
     await stopServer(s);

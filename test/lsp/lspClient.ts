@@ -10,7 +10,7 @@ import { createMessageConnection, MessageConnection, StreamMessageReader, Stream
 import type {
   CodeAction, Diagnostic, DocumentDiagnosticReport, Hover, InitializeResult, PublishDiagnosticsParams, Range, TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
-import { AnalysisDoneParams, Methods } from '../../server/src/protocol';
+import { AnalysisDoneParams, Methods, openInParts } from '../../server/src/protocol';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -173,6 +173,14 @@ export class LspClient {
   async open(uri: string, text: string, languageId = 'plaintext'): Promise<void> {
     this.versions.set(uri, 1);
     await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Opens a note as the VS Code client does from OPEN_IN_PARTS_FROM characters: its parts, then a didOpen with empty text. */
+  async openInParts(uri: string, text: string, languageId = 'plaintext'): Promise<void> {
+    const parts = openInParts(uri, 1, text);
+    if (!parts) throw new Error(`a note of ${text.length} characters is opened whole`);
+    for (const p of parts) await this.conn.sendNotification(Methods.openPart, p);
+    await this.open(uri, '', languageId);
   }
 
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {

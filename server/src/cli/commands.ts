@@ -1,8 +1,6 @@
 // The CLI's commands. Each takes its own arguments and an Output, and returns the exit code.
-import { runAuditCli } from './audit';
+import type * as Batch from './batch';
 import { runCheck } from './check';
-import { runCompareCli } from './compare';
-import { runMergeCli } from './merge';
 import { runRules } from './rules';
 import { Output } from './output';
 
@@ -11,10 +9,17 @@ export interface Command {
   run(argv: string[], out: Output): Promise<number>;
 }
 
+/**
+ * The batch commands, loaded on first use: in the bundle `./batch` is the separate
+ * dist/cli-batch.js (scripts/build.mjs), so a `check` never reads or compiles them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const batch = (): typeof Batch => require('./batch');
+
 export const COMMANDS: Record<string, Command> = {
   check: { summary: 'check notes and print findings (text or JSON)', run: runCheck },
   rules: { summary: 'list the rules, or explain one: casenote-audit rules [RULE-ID]', run: runRules },
-  audit: { summary: 'audit folders of exported case files: rates by category, author, team, month', run: runAuditCli },
-  compare: { summary: 'language-change summary between a baseline and a follow-up audit', run: runCompareCli },
-  merge: { summary: 'combine audits of shards into one audit (exact sums)', run: runMergeCli },
+  audit: { summary: 'audit folders of exported case files: rates by category, author, team, month', run: (argv, out) => batch().runAuditCli(argv, out) },
+  compare: { summary: 'language-change summary between a baseline and a follow-up audit', run: (argv, out) => batch().runCompareCli(argv, out) },
+  merge: { summary: 'combine audits of shards into one audit (exact sums)', run: (argv, out) => batch().runMergeCli(argv, out) },
 };

@@ -5,7 +5,7 @@
 //  - a run analyses blocks (paragraphs) in slices of at most SLICE_MS, yielding to the event
 //    loop with setImmediate between slices, so requests (hover, code actions, edits) are served
 //    in between; blocks visible in the editor are analysed first; assembling, filtering and
-//    converting the findings, and finding a large note's line starts, are sliced too
+//    converting the findings, and finding the note's line starts (NoteDocument), are sliced too
 //    (docs/performance.md has the measured stretches);
 //  - callers (pull diagnostics, hover) wait on a promise for the current version's result:
 //    events, not timers;
@@ -16,7 +16,8 @@ import { CancellationToken, Diagnostic, LSPErrorCodes, ResponseError } from 'vsc
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalyzeOptions, Analyzer, Finding, RuleSet } from '../engine';
 import { WireRange } from '../protocol';
-import { SlicedLineIndex, tooManyFindingsDiagnostic, withLineIndex } from './diagnostics';
+import { tooManyFindingsDiagnostic } from './diagnostics';
+import { NoteDocument } from './document';
 
 /** Everything a run needs that depends on settings (resolved per document, asynchronously). */
 export interface DocContext {
@@ -81,8 +82,6 @@ interface DocState {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** From this size a run finds the note's line starts itself, in slices (SlicedLineIndex), rather than let the document do it in one go. */
-const SLICED_LINES_FROM = 1 << 20;
 /** Characters scanned for line starts per step (about 1 ms). */
 const LINE_SCAN_CHARS = 1 << 18;
 
@@ -258,13 +257,10 @@ export class AnalysisService {
         cpuStart = process.cpuUsage();
         return run.cancelled || epoch !== s.epoch;
       };
-      let positions = doc;
-      if (text.length >= SLICED_LINES_FROM) {
-        const index = new SlicedLineIndex(text);
-        while (!index.scan(LINE_SCAN_CHARS)) if (await pause()) return;
-        positions = withLineIndex(doc, index);
-      }
-      for (const i of this.order(positions, session.blocks, s.visible)) {
+      // the document finds its line starts once (again only after a full-text change), a slice
+      // at a time, so neither this run nor a later hover or edit finds them in one go
+      if (doc instanceof NoteDocument) while (!doc.indexLines(LINE_SCAN_CHARS)) if (await pause()) return;
+      for (const i of this.order(doc, session.blocks, s.visible)) {
         session.runBlock(i);
         if (await pause()) return;
       }
@@ -283,7 +279,7 @@ export class AnalysisService {
       const total = findings.length;
       findings = mostImportant(findings, ctx.maxProblems);
       for (const f of findings) {
-        diagnostics.push(ctx.toDiagnostic(positions, text, f));
+        diagnostics.push(ctx.toDiagnostic(doc, text, f));
         if (diagnostics.length % 50 === 0 && (await pause())) return;
       }
       if (total > findings.length) diagnostics.push(tooManyFindingsDiagnostic(total, findings.length));

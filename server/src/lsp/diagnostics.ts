@@ -4,9 +4,9 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Diagnostic, DiagnosticSeverity, Position } from 'vscode-languageserver';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CompiledRule, Finding, LineIndex, Severity } from '../engine';
+import { CompiledRule, Finding, Severity } from '../engine';
 import { ANALYSIS_FAILED, FindingData, SOURCE, TOO_MANY_FINDINGS } from '../protocol';
 import { fingerprint } from './fingerprint';
 
@@ -37,55 +37,6 @@ function fileUri(p: string): string {
     fileUris.set(p, (u = pathToFileURL(p).toString()));
   }
   return u;
-}
-
-/**
- * Line starts of a text found a slice at a time, answering positionAt and offsetAt exactly as
- * TextDocument does (line breaks \n, \r\n and \r; an offset inside a line break moves before
- * it). A TextDocument finds all its line starts on its first lookup: on a 10 MB export that
- * was one stretch of 40-75 ms (100-240 ms on the loaded machine) in the middle of converting
- * findings, after every other step had been sliced.
- */
-export class SlicedLineIndex {
-  private readonly lines: LineIndex;
-  constructor(private readonly text: string) {
-    this.lines = new LineIndex(text, { lazy: true });
-  }
-
-  /** Finds the line starts in about `chars` more characters; true once the whole text is indexed. */
-  scan(chars: number): boolean {
-    return this.lines.scan(chars);
-  }
-
-  positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    const { line } = this.lines.position(o);
-    const start = this.lines.lineStarts[line];
-    return { line, character: this.beforeLineBreak(o, start) - start };
-  }
-
-  offsetAt(p: Position): number {
-    const starts = this.lines.lineStarts;
-    if (p.line >= starts.length) return this.text.length;
-    if (p.line < 0) return 0;
-    const start = starts[p.line];
-    if (p.character <= 0) return start;
-    const next = p.line + 1 < starts.length ? starts[p.line + 1] : this.text.length;
-    return this.beforeLineBreak(Math.min(start + p.character, next), start);
-  }
-
-  private beforeLineBreak(offset: number, lineStart: number): number {
-    while (offset > lineStart && (this.text.charCodeAt(offset - 1) === 10 || this.text.charCodeAt(offset - 1) === 13)) offset--;
-    return offset;
-  }
-}
-
-/** `doc` with positions answered by a complete `index`; every other member is the document's own. */
-export function withLineIndex(doc: TextDocument, index: SlicedLineIndex): TextDocument {
-  return Object.create(doc, {
-    positionAt: { value: (offset: number) => index.positionAt(offset) },
-    offsetAt: { value: (p: Position) => index.offsetAt(p) },
-  }) as TextDocument;
 }
 
 export function toDiagnostic(doc: TextDocument, text: string, f: Finding, rule: CompiledRule | undefined, packageRoot: string): Diagnostic {

@@ -15,12 +15,13 @@ import { AnalyzeOptions, Finding, formatProblem, Severity } from '../engine';
 import { packageRoot } from '../host/rulePack';
 import {
   AnalysisDoneParams, CONFIG_SECTION, DismissParams, DismissResult, DISMISSALS_FILE, ExplainParams, ExplainResult, InitializationOptions, Methods,
-  ServerProcessResult, Settings, VisibleRangesParams, WorkspaceTrustParams,
+  OpenPartParams, ServerProcessResult, Settings, VisibleRangesParams, WorkspaceTrustParams,
 } from '../protocol';
 import { AnalysisService, DocContext, DocResult } from './analysis';
 import { codeActions } from './codeActions';
 import { analysisFailedDiagnostic, toDiagnostic, ruleDocUri } from './diagnostics';
 import { DismissalStore } from './dismissals';
+import { noteDocuments, OpenParts } from './document';
 import { explanationMarkdown } from './explain';
 import { fingerprint } from './fingerprint';
 import { matchesAny } from './glob';
@@ -32,7 +33,8 @@ import { warmUp } from './warmup';
 import { registerAuditRequests } from './auditRequests';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const openParts = new OpenParts();
+const documents = new TextDocuments(noteDocuments(openParts));
 const root = (() => {
   try { return packageRoot(__dirname); } catch { return path.dirname(__dirname); }
 })();
@@ -291,6 +293,9 @@ connection.onNotification(Methods.workspaceTrust, (p: WorkspaceTrustParams) => {
 });
 
 connection.onRequest(Methods.serverProcess, (): ServerProcessResult => ({ pid: process.pid }));
+
+// parts of a large note, before its didOpen (OPEN_IN_PARTS_FROM); each is one small message
+connection.onNotification(Methods.openPart, (p: OpenPartParams) => openParts.add(p));
 
 connection.onNotification(Methods.visibleRanges, (p: VisibleRangesParams) => analysis.setVisible(p.uri, p.ranges));
 

@@ -155,7 +155,42 @@ export const Methods = {
   workspaceTrust: 'caseNoteAudit/workspaceTrust',
   /** Request (no params) -> ServerProcessResult: which process serves (the crash-recovery test kills it). */
   serverProcess: 'caseNoteAudit/serverProcess',
+  /** Notification OpenPartParams from the client: one piece of a large note, sent before its didOpen (openInParts). */
+  openPart: 'caseNoteAudit/openPart',
 } as const;
+
+/**
+ * A note of at least this many characters is opened in parts: its text goes in OPEN_PART_CHARS
+ * pieces (Methods.openPart), then a standard didOpen with empty text, which the server fills
+ * from the parts. One 10 MB didOpen was a message the server read and parsed in one step
+ * (60-140 ms in which it answered nothing); parts are read one at a time, other messages between.
+ */
+export const OPEN_IN_PARTS_FROM = 1 << 20;
+export const OPEN_PART_CHARS = 1 << 19;
+
+export interface OpenPartParams {
+  uri: string;
+  /** The version the didOpen that follows will carry. */
+  version: number;
+  /** 0-based index of this part, and how many parts there are. */
+  part: number;
+  parts: number;
+  text: string;
+}
+
+/** The openPart notifications for a note, or undefined if it is small enough for a plain didOpen. */
+export function openInParts(uri: string, version: number, text: string): OpenPartParams[] | undefined {
+  if (text.length < OPEN_IN_PARTS_FROM) return undefined;
+  const cuts = [0];
+  for (let at = OPEN_PART_CHARS; at < text.length; at += OPEN_PART_CHARS) {
+    // never between the two halves of a surrogate pair: each part must be well-formed text
+    const c = text.charCodeAt(at - 1);
+    cuts.push(c >= 0xd800 && c <= 0xdbff ? at + 1 : at);
+  }
+  cuts.push(text.length);
+  const parts = cuts.length - 1;
+  return cuts.slice(0, -1).map((from, part) => ({ uri, version, part, parts, text: text.slice(from, cuts[part + 1]) }));
+}
 
 /** initialize's initializationOptions from the VS Code client. */
 export interface InitializationOptions {
