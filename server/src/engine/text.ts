@@ -3,6 +3,7 @@
 // on these tokens, so normalisation decisions made here apply to rules and text alike.
 
 import { canonicalSpelling } from './spelling';
+import { recordedIdHolds, recordedWordId } from './wordIds';
 
 export const enum TokenKind {
   Word = 1,
@@ -25,6 +26,11 @@ export interface Token {
   quoted: boolean;
   /** Joined to the previous token by a hyphen ("one-off"). */
   hyphen: boolean;
+  /**
+   * @internal The word id of `norm` as tokenising found it (see recordedWordId in wordIds.ts);
+   * read it through tokenWordIds, which checks it still holds. Absent on tokens made by hand.
+   */
+  wid?: number;
 }
 
 export interface Sentence {
@@ -103,27 +109,28 @@ export function quoteRanges(text: string): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let dOpen = -1; // double quote open position
   let sOpen = -1; // single quote open position
-  const isAlnum = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '“' || c === '«') {
+  // a regular expression finds the next quotation mark several times faster than a loop over
+  // every character of every block
+  QUOTE_MARK.lastIndex = 0;
+  for (let m = QUOTE_MARK.exec(text); m !== null; m = QUOTE_MARK.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c === 0x201c || c === 0xab) { // “ «
       if (dOpen < 0) dOpen = i;
-    } else if (c === '”' || c === '»') {
+    } else if (c === 0x201d || c === 0xbb) { // ” »
       if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; }
-    } else if (c === '"') {
+    } else if (c === 34) { // "
       if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; } else dOpen = i;
-    } else if (c === "'" || c === '‘' || c === '’') {
-      const prev = text[i - 1];
-      const next = text[i + 1];
-      const pl = isAlnum(prev);
-      const nl = isAlnum(next);
+    } else if (c === 39 || c === 0x2018 || c === 0x2019) { // ' ‘ ’
+      const pl = isAlnumAt(text, i - 1);
+      const nl = isAlnumAt(text, i + 1);
       if (pl && nl) continue; // apostrophe inside a word
-      if (c === '‘' || (!pl && nl)) {
+      if (c === 0x2018 || (!pl && nl)) {
         if (sOpen < 0) sOpen = i;
       } else if (pl && !nl) {
         if (sOpen >= 0) { ranges.push([sOpen, i + 1]); sOpen = -1; }
         // otherwise a plural possessive ("parents'") or a stray mark
-      } else if (sOpen >= 0 && prev !== undefined && /[.,!?;:)…]/.test(prev)) {
+      } else if (sOpen >= 0 && i > 0 && closesClause(text.charCodeAt(i - 1))) {
         ranges.push([sOpen, i + 1]);
         sOpen = -1;
       }
@@ -135,6 +142,21 @@ export function quoteRanges(text: string): Array<[number, number]> {
   if (sOpen >= 0 && text.length - sOpen <= UNCLOSED_LIMIT) ranges.push([sOpen, text.length]);
   ranges.sort((a, b) => a[0] - b[0]);
   return ranges;
+}
+
+const QUOTE_MARK = /["'“”«»‘’]/g;
+
+/** A letter or digit (one UTF-16 unit, as the quote scanner has always read it) at i; false outside the text. */
+function isAlnumAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return c < 128 ? isAlnum(c) : LETTER_OR_DIGIT.test(text[i]);
+}
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** . , ! ? ; : ) … before a closing single quote. */
+function closesClause(c: number): boolean {
+  return c === 46 || c === 44 || c === 33 || c === 63 || c === 59 || c === 58 || c === 41 || c === 0x2026;
 }
 
 // ---------------------------------------------------------------------------
@@ -167,8 +189,26 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   const len = text.length;
   let i = 0;
   while (i < len) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (c === 32 || (c >= 9 && c <= 13)) { i++; continue; }
+    if (isLetter(c)) {
+      // Most tokens are plain ASCII words: hash one while scanning it and find it in WORD_TABLE
+      // without slicing it out (a word ending at ' - or past ASCII takes the long way below).
+      let h = FNV_OFFSET;
+      let j = i;
+      do {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        c = text.charCodeAt(++j);
+      } while (isAlnum(c));
+      if (!(c >= 128 || c === 39 || c === 45)) {
+        const w = wordEntry(text, i, j, h);
+        if (w.special) pushWord(w.text, i, false);
+        else out.push(mkToken(w.text, w.norm, base + i, TokenKind.Word, w.cap, inQuote(i), false, wordId(w)));
+        i = j;
+        continue;
+      }
+      c = text.charCodeAt(i);
+    }
     if (c < 128) {
       const e = asciiTokenEnd(text, i);
       if (e >= 0) {
@@ -207,31 +247,20 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   }
 
   function punct(raw: string, s: number) {
-    out.push(mk(raw, raw === '’' || raw === '‘' ? "'" : raw, s, TokenKind.Punct, false));
+    const norm = raw === '’' || raw === '‘' ? "'" : raw;
+    out.push(mkToken(raw, norm, base + s, TokenKind.Punct, false, inQuote(s), false, punctId(norm)));
   }
 
   function mk(t: string, norm: string, s: number, kind: TokenKind, hyphen: boolean): Token {
-    const start = base + s;
-    const first = t.charCodeAt(0);
-    return {
-      text: t,
-      norm,
-      start,
-      end: start + t.length,
-      kind,
-      // ASCII without allocating: only A-Z differ from their lower case
-      cap: kind === TokenKind.Word && first < 0xd800 && (first < 128 ? first >= 65 && first <= 90 : t[0] !== t[0].toLowerCase()),
-      quoted: inQuote(s),
-      hyphen,
-    };
+    return mkToken(t, norm, base + s, kind, kind === TokenKind.Word && isCap(t), inQuote(s), hyphen, recordedWordId(norm));
   }
 
   function pushWord(word: string, s: number, hyphen: boolean) {
     const hasApostrophe = word.includes("'") || word.includes('’');
     if (!hasApostrophe) {
-      const norm = plainNorm(word);
-      if (norm !== undefined) {
-        out.push(mk(word, norm, s, TokenKind.Word, hyphen));
+      const w = wordEntry(text, s, s + word.length, hashOf(word));
+      if (!w.special) {
+        out.push(mkToken(w.text, w.norm, base + s, TokenKind.Word, w.cap, inQuote(s), hyphen, wordId(w)));
         return;
       }
     }
@@ -267,6 +296,26 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     }
     out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
   }
+}
+
+/** Every token is made here, so all have one shape (the matcher and guards read millions). */
+function mkToken(text: string, norm: string, start: number, kind: TokenKind, cap: boolean, quoted: boolean, hyphen: boolean, wid: number): Token {
+  return { text, norm, start, end: start + text.length, kind, cap, quoted, hyphen, wid };
+}
+
+/** Recorded ids of ASCII punctuation (0: not looked up yet), a tenth of all tokens. */
+const PUNCT_IDS = new Int32Array(128);
+function punctId(norm: string): number {
+  const c = norm.charCodeAt(0);
+  if (norm.length !== 1 || c >= 128) return recordedWordId(norm);
+  const w = PUNCT_IDS[c];
+  return w !== 0 && recordedIdHolds(w) ? w : (PUNCT_IDS[c] = recordedWordId(norm));
+}
+
+/** First letter is upper case; ASCII without allocating (only A-Z differ from their lower case). */
+function isCap(t: string): boolean {
+  const first = t.charCodeAt(0);
+  return first < 0xd800 && (first < 128 ? first >= 65 && first <= 90 : t[0] !== t[0].toLowerCase());
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -336,23 +385,69 @@ function scanApostrophes(text: string, j: number): number {
   return j;
 }
 
-/**
- * Norms of plain words (no apostrophe) as written, cached: a note repeats a few thousand word
- * forms, and lower-casing plus canonical spelling was a tenth of tokenising. Bounded, and
- * cleared when full, so a huge text cannot grow it without limit. Undefined for the two words
- * that split or depend on case ("da", "cannot").
+/*
+ * Plain words (no apostrophe or hyphen) as written, with their norms and word ids, cached: a
+ * note repeats a few thousand word forms, and slicing each word out, lower-casing it, its
+ * canonical spelling and two map look-ups (norm, then word id) were most of tokenising. An
+ * open-addressing table keyed by a hash of the characters, so a word is found in the text
+ * without slicing it out first; a token's `text` is then the entry's string. Bounded, and
+ * cleared when full, so a huge text cannot grow it without limit.
  */
-const NORMS = new Map<string, string>();
-const NORMS_MAX = 20000;
-function plainNorm(word: string): string | undefined {
-  let norm = NORMS.get(word);
-  if (norm !== undefined) return norm;
+interface WordEntry {
+  readonly text: string;
+  readonly hash: number;
+  readonly norm: string;
+  readonly cap: boolean;
+  /** "da" and "cannot" (in any case) split or depend on case: tokenize takes the long way. */
+  readonly special: boolean;
+  /** The id as recordedWordId gave it; refreshed when the vocabulary has grown since. */
+  wid: number;
+}
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const WORD_TABLE_BITS = 16;
+const WORD_TABLE_MAX = 20000;
+let wordTable: Array<WordEntry | null> = new Array<WordEntry | null>(1 << WORD_TABLE_BITS).fill(null);
+let wordCount = 0;
+
+function hashOf(w: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** The entry of the plain word text[s, e), whose hashOf is h (made on first sight). */
+function wordEntry(text: string, s: number, e: number, h: number): WordEntry {
+  const mask = (1 << WORD_TABLE_BITS) - 1;
+  const n = e - s;
+  let slot = h & mask;
+  for (let w = wordTable[slot]; w !== null; w = wordTable[slot]) {
+    if (w.hash === h && w.text.length === n && sameChars(w.text, text, s)) return w;
+    slot = (slot + 1) & mask;
+  }
+  if (wordCount >= WORD_TABLE_MAX) {
+    wordTable = new Array<WordEntry | null>(1 << WORD_TABLE_BITS).fill(null);
+    wordCount = 0;
+    slot = h & mask;
+  }
+  const word = text.slice(s, e);
   const lower = word.toLowerCase();
-  if (lower === 'da' || lower === 'cannot') return undefined;
-  norm = canonicalSpelling(lower);
-  if (NORMS.size >= NORMS_MAX) NORMS.clear();
-  NORMS.set(word, norm);
-  return norm;
+  const special = lower === 'da' || lower === 'cannot';
+  const norm = special ? lower : canonicalSpelling(lower);
+  const entry: WordEntry = { text: word, hash: h, norm, cap: isCap(word), special, wid: recordedWordId(norm) };
+  wordTable[slot] = entry;
+  wordCount++;
+  return entry;
+}
+
+function sameChars(w: string, text: string, s: number): boolean {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) !== text.charCodeAt(s + i)) return false;
+  return true;
+}
+
+/** The entry's word id, looked up again if the vocabulary grew since it was recorded. */
+function wordId(w: WordEntry): number {
+  return recordedIdHolds(w.wid) ? w.wid : (w.wid = recordedWordId(w.norm));
 }
 
 // ---------------------------------------------------------------------------
