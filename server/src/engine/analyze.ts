@@ -107,15 +107,6 @@ export class Analyzer {
   private readonly options: Required<Omit<AnalyzeOptions, 'categories' | 'disabledRules' | 'severityOverrides'>> & AnalyzeOptions;
   private readonly active: boolean[];
   private lastRoles: { head: string; roles: Roles } | undefined;
-  /**
-   * Messages and suggestions with the roles filled in, by template: findings repeat a few
-   * templates with the same people, and filling one is a regular-expression replace or more.
-   * Kept while the filled values stay the same (see fillKey); checked when a run's roles
-   * first fill a template, since most entries have no finding.
-   */
-  private fills = new Map<string, string>();
-  private fillKey: string | undefined;
-  private fillsFor: Roles | undefined;
 
   constructor(readonly ruleSet: RuleSet, options: AnalyzeOptions = {}) {
     this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, ...options };
@@ -254,19 +245,7 @@ export class Analyzer {
     const override = this.options.severityOverrides?.[rule.id];
     const base: Severity = override ?? rule.severity;
     const severity: Severity = downgraded ? 'hint' : base;
-    if (this.fillsFor !== this.roles) {
-      const fk = fillKey(this.roles);
-      if (fk !== this.fillKey) {
-        this.fills.clear();
-        this.fillKey = fk;
-      }
-      this.fillsFor = this.roles;
-    }
-    const fill = (t: string) => {
-      let filled = this.fills.get(t);
-      if (filled === undefined) this.fills.set(t, (filled = fillPlaceholders(t, this.roles, this.options.dialect)));
-      return filled;
-    };
+    const fill = (t: string) => fillPlaceholders(t, this.roles, this.options.dialect);
     const fixStart = rule.fix === 'match' ? start : s.start;
     const fixEnd = rule.fix === 'match' ? end : s.end;
     return {
@@ -333,21 +312,46 @@ const US_SPELLING: Array<[RegExp, string]> = [
   [/\bminimis/g, 'minimiz'], [/\borganis/g, 'organiz'], [/\bcentre/g, 'center'], [/\bdefence/g, 'defense'], [/\bneighbour/g, 'neighbor'],
 ];
 
-/** What fillPlaceholders reads of the roles: equal keys fill every template alike. */
-function fillKey(roles: Roles): string {
-  const v = (which: 'perpetrator' | 'survivor' | 'child') => placeholderValue(roles, which) ?? '\u0001';
-  return `${v('perpetrator')}\u0000${v('survivor')}\u0000${v('child')}`;
-}
-
 /** Fills {perpetrator} {survivor} {child}; unknown roles stay visible as [perpetrator] etc. */
 export function fillPlaceholders(template: string, roles: Roles, dialect: 'uk' | 'us' = 'uk'): string {
-  let out = template.replace(/\{(perpetrator|survivor|child)\}/g, (_m, which: 'perpetrator' | 'survivor' | 'child', offset: number, whole: string) => {
+  const parts = templateParts(template);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const { which, atStart } = parts[i] as Placeholder;
     const v = placeholderValue(roles, which) ?? `[${which}]`;
-    const atStart = offset === 0 || /[.!?]\s+$/.test(whole.slice(0, offset));
-    return atStart && /^[a-z]/.test(v) ? v[0].toUpperCase() + v.slice(1) : v;
-  });
+    out += (atStart && /^[a-z]/.test(v) ? v[0].toUpperCase() + v.slice(1) : v) + (parts[i + 1] as string);
+  }
   if (dialect === 'us') for (const [re, s] of US_SPELLING) out = out.replace(re, s);
   return out;
+}
+
+interface Placeholder {
+  which: 'perpetrator' | 'survivor' | 'child';
+  /** Starts a sentence: a value in lower case ("mum") is capitalised there. */
+  atStart: boolean;
+}
+
+/**
+ * A template cut at its placeholders: text, placeholder, text, ... (text first and last). Every
+ * finding fills its rule's message and suggestions, a few hundred templates again and again,
+ * so each is cut once. Bounded (callers may pass any text), cleared when full.
+ */
+const TEMPLATES = new Map<string, Array<string | Placeholder>>();
+const TEMPLATES_MAX = 2000;
+function templateParts(template: string): Array<string | Placeholder> {
+  let parts = TEMPLATES.get(template);
+  if (parts !== undefined) return parts;
+  parts = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(perpetrator|survivor|child)\}/g)) {
+    const offset = m.index!;
+    parts.push(template.slice(last, offset), { which: m[1] as Placeholder['which'], atStart: offset === 0 || /[.!?]\s+$/.test(template.slice(0, offset)) });
+    last = offset + m[0].length;
+  }
+  parts.push(template.slice(last));
+  if (TEMPLATES.size >= TEMPLATES_MAX) TEMPLATES.clear();
+  TEMPLATES.set(template, parts);
+  return parts;
 }
 
 export { countWords };

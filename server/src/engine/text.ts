@@ -201,9 +201,9 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
         c = text.charCodeAt(++j);
       } while (isAlnum(c));
       if (!(c >= 128 || c === 39 || c === 45)) {
-        const w = wordEntry(text, i, j, h);
-        if (w.special) pushWord(w.text, i, false);
-        else out.push(mkToken(w.text, w.norm, base + i, TokenKind.Word, w.cap, inQuote(i), false, wordId(w)));
+        const k = wordIndex(text, i, j, h);
+        if (k < 0) pushWord(text.slice(i, j), i, false);
+        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, inQuote(i), false, wordId(k)));
         i = j;
         continue;
       }
@@ -258,9 +258,9 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   function pushWord(word: string, s: number, hyphen: boolean) {
     const hasApostrophe = word.includes("'") || word.includes('’');
     if (!hasApostrophe) {
-      const w = wordEntry(text, s, s + word.length, hashOf(word));
-      if (!w.special) {
-        out.push(mkToken(w.text, w.norm, base + s, TokenKind.Word, w.cap, inQuote(s), hyphen, wordId(w)));
+      const k = wordIndex(text, s, s + word.length, hashOf(word));
+      if (k >= 0) {
+        out.push(mkToken(wordTexts[k], wordNorms[k], base + s, TokenKind.Word, wordCaps[k] === 1, inQuote(s), hyphen, wordId(k)));
         return;
       }
     }
@@ -390,25 +390,34 @@ function scanApostrophes(text: string, j: number): number {
  * note repeats a few thousand word forms, and slicing each word out, lower-casing it, its
  * canonical spelling and two map look-ups (norm, then word id) were most of tokenising. An
  * open-addressing table keyed by a hash of the characters, so a word is found in the text
- * without slicing it out first; a token's `text` is then the entry's string. Bounded, and
- * cleared when full, so a huge text cannot grow it without limit.
+ * without slicing it out first (a token's `text` is then the cached string). Its parts are
+ * typed arrays, the characters in one pool: a look-up touches a few compact arrays instead of
+ * an entry object and its string scattered over the heap, which mattered more than the
+ * instructions once the matcher had filled the caches. Bounded, and cleared when full, so a
+ * huge text cannot grow it without limit.
  */
-interface WordEntry {
-  readonly text: string;
-  readonly hash: number;
-  readonly norm: string;
-  readonly cap: boolean;
-  /** "da" and "cannot" (in any case) split or depend on case: tokenize takes the long way. */
-  readonly special: boolean;
-  /** The id as recordedWordId gave it; refreshed when the vocabulary has grown since. */
-  wid: number;
-}
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
-const WORD_TABLE_BITS = 16;
-const WORD_TABLE_MAX = 20000;
-let wordTable: Array<WordEntry | null> = new Array<WordEntry | null>(1 << WORD_TABLE_BITS).fill(null);
+const SLOT_BITS = 15;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** At most half the slots are used, so probes stay short. */
+const MAX_WORDS = 1 << (SLOT_BITS - 1);
+/** Longer words are not cached (they are rare, and the pool has a fixed size). */
+const MAX_CACHED_LENGTH = 48;
+const POOL_CHARS = MAX_WORDS * 16;
+/** Entry index + 1 by slot; 0 is an empty slot. */
+const slots = new Int32Array(1 << SLOT_BITS);
+const wordHashes = new Int32Array(MAX_WORDS);
+const wordStarts = new Int32Array(MAX_WORDS);
+const wordLengths = new Uint8Array(MAX_WORDS);
+const pool = new Uint16Array(POOL_CHARS);
+const wordTexts: string[] = [];
+const wordNorms: string[] = [];
+const wordCaps = new Uint8Array(MAX_WORDS);
+/** Ids as recordedWordId gave them; refreshed when the vocabulary has grown since (see wordId). */
+const wordIds = new Int32Array(MAX_WORDS);
 let wordCount = 0;
+let poolUsed = 0;
 
 function hashOf(w: string): number {
   let h = FNV_OFFSET;
@@ -416,38 +425,52 @@ function hashOf(w: string): number {
   return h;
 }
 
-/** The entry of the plain word text[s, e), whose hashOf is h (made on first sight). */
-function wordEntry(text: string, s: number, e: number, h: number): WordEntry {
-  const mask = (1 << WORD_TABLE_BITS) - 1;
+/**
+ * The entry of the plain word text[s, e), whose hashOf is h (made on first sight); -1 for a
+ * word too long to cache and for "da" and "cannot" in any case, which split or depend on case.
+ */
+function wordIndex(text: string, s: number, e: number, h: number): number {
   const n = e - s;
-  let slot = h & mask;
-  for (let w = wordTable[slot]; w !== null; w = wordTable[slot]) {
-    if (w.hash === h && w.text.length === n && sameChars(w.text, text, s)) return w;
-    slot = (slot + 1) & mask;
-  }
-  if (wordCount >= WORD_TABLE_MAX) {
-    wordTable = new Array<WordEntry | null>(1 << WORD_TABLE_BITS).fill(null);
-    wordCount = 0;
-    slot = h & mask;
+  if (n > MAX_CACHED_LENGTH) return -1;
+  let slot = h & SLOT_MASK;
+  for (let k = slots[slot]; k !== 0; k = slots[slot]) {
+    const i = k - 1;
+    if (wordHashes[i] === h && wordLengths[i] === n && samePoolChars(wordStarts[i], text, s, n)) return i;
+    slot = (slot + 1) & SLOT_MASK;
   }
   const word = text.slice(s, e);
   const lower = word.toLowerCase();
-  const special = lower === 'da' || lower === 'cannot';
-  const norm = special ? lower : canonicalSpelling(lower);
-  const entry: WordEntry = { text: word, hash: h, norm, cap: isCap(word), special, wid: recordedWordId(norm) };
-  wordTable[slot] = entry;
-  wordCount++;
-  return entry;
+  if (lower === 'da' || lower === 'cannot') return -1;
+  if (wordCount === MAX_WORDS || poolUsed + n > POOL_CHARS) {
+    slots.fill(0);
+    wordCount = 0;
+    poolUsed = 0;
+    slot = h & SLOT_MASK;
+  }
+  const i = wordCount++;
+  slots[slot] = i + 1;
+  wordHashes[i] = h;
+  wordStarts[i] = poolUsed;
+  wordLengths[i] = n;
+  for (let j = 0; j < n; j++) pool[poolUsed + j] = text.charCodeAt(s + j);
+  poolUsed += n;
+  const norm = canonicalSpelling(lower);
+  wordTexts[i] = word;
+  wordNorms[i] = norm;
+  wordCaps[i] = isCap(word) ? 1 : 0;
+  wordIds[i] = recordedWordId(norm);
+  return i;
 }
 
-function sameChars(w: string, text: string, s: number): boolean {
-  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) !== text.charCodeAt(s + i)) return false;
+function samePoolChars(at: number, text: string, s: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (pool[at + j] !== text.charCodeAt(s + j)) return false;
   return true;
 }
 
-/** The entry's word id, looked up again if the vocabulary grew since it was recorded. */
-function wordId(w: WordEntry): number {
-  return recordedIdHolds(w.wid) ? w.wid : (w.wid = recordedWordId(w.norm));
+/** Entry k's word id, looked up again if the vocabulary grew since it was recorded. */
+function wordId(k: number): number {
+  const w = wordIds[k];
+  return recordedIdHolds(w) ? w : (wordIds[k] = recordedWordId(wordNorms[k]));
 }
 
 // ---------------------------------------------------------------------------
