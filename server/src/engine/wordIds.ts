@@ -21,6 +21,11 @@ export function wordId(w: string): number {
   return id;
 }
 
+/** The number of a word if it has one, else 0 (numbers nothing). */
+export function knownWordId(w: string): number {
+  return VOCAB.get(w) ?? 0;
+}
+
 /** The largest id assigned so far. */
 export function maxWordId(): number {
   return VOCAB.size;
