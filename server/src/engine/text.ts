@@ -179,6 +179,8 @@ export function normWord(w: string): string {
 export function tokenize(text: string, base = 0, quotes: Array<[number, number]> = []): Token[] {
   const out: Token[] = [];
   let qi = 0;
+  // most blocks quote nobody: then the hot paths make no call
+  const anyQuotes = quotes.length > 0;
   const inQuote = (pos: number) => {
     while (qi < quotes.length && quotes[qi][1] <= pos) qi++;
     return qi < quotes.length && quotes[qi][0] <= pos && pos < quotes[qi][1];
@@ -203,7 +205,7 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
       if (!(c >= 128 || c === 39 || c === 45)) {
         const k = wordIndex(text, i, j, h);
         if (k < 0) pushWord(text.slice(i, j), i, false);
-        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, inQuote(i), false, wordId(k)));
+        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, anyQuotes && inQuote(i), false, wordId(k)));
         i = j;
         continue;
       }
@@ -248,7 +250,7 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
 
   function punct(raw: string, s: number) {
     const norm = raw === '’' || raw === '‘' ? "'" : raw;
-    out.push(mkToken(raw, norm, base + s, TokenKind.Punct, false, inQuote(s), false, punctId(norm)));
+    out.push(mkToken(raw, norm, base + s, TokenKind.Punct, false, anyQuotes && inQuote(s), false, punctId(norm)));
   }
 
   function mk(t: string, norm: string, s: number, kind: TokenKind, hyphen: boolean): Token {
