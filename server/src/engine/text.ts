@@ -194,7 +194,7 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     let c = text.charCodeAt(i);
     if (c === 32 || (c >= 9 && c <= 13)) { i++; continue; }
     if (isLetter(c)) {
-      // Most tokens are plain ASCII words: hash one while scanning it and find it in WORD_TABLE
+      // Most tokens are plain ASCII words: hash one while scanning it and find it in the word table
       // without slicing it out (a word ending at ' - or past ASCII takes the long way below).
       let h = FNV_OFFSET;
       let j = i;
