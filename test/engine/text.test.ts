@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { splitBlocks, splitSentences, LineIndex, countWords } from '../../server/src/engine';
-import { asciiTokenEnd, quoteRanges, tokenize, MAX_BLOCK_CHARS, TOKEN_RE } from '../../server/src/engine/text';
+import { asciiTokenEnd, normWord, quoteRanges, tokenize, MAX_BLOCK_CHARS, TOKEN_RE } from '../../server/src/engine/text';
 
 const sentences = (text: string) => splitSentences({ start: 0, end: text.length, text }).map((s) => text.slice(s.start, s.end));
 
@@ -76,6 +76,19 @@ describe('text: tokens', () => {
     assert.deepEqual(tokenize(text).map((x) => [x.norm, x.cap]), first);
     assert.deepEqual(first.map(([, cap]) => cap), [true, false, true, true, false, true, false, true, true, false, false, true, false]);
   });
+  it('gives the same tokens after the table of word forms filled up and was cleared', () => {
+    // tokenize caches plain word forms in a bounded table; more distinct words than it holds, and
+    // long ones that fill its character pool, must only cost time
+    const text = 'Mum’s Behavior was calm; DA da cannot ZOË zoë wasn’t x-ray 3.5 Re-referral';
+    const shape = (toks: ReturnType<typeof tokenize>) => toks.map(({ text, norm, start, end, kind, cap, quoted, hyphen }) => [text, norm, start, end, kind, cap, quoted, hyphen]);
+    const before = shape(tokenize(text));
+    const many = Array.from({ length: 40000 }, (_, i) => `Qw${i.toString(36).replace(/\d/g, (d) => 'ghijklmnop'[+d])}`);
+    const manyToks = tokenize(many.join(' '));
+    assert.deepEqual(manyToks.map((t) => [t.text, t.norm, t.cap]), many.map((w) => [w, normWord(w), true]));
+    const long = Array.from({ length: 20000 }, (_, i) => `${'x'.repeat(40)}${i.toString(36).replace(/\d/g, (d) => 'ghijklmnop'[+d])}`);
+    assert.deepEqual(tokenize(long.join(' ')).map((t) => t.norm), long.map(normWord));
+    assert.deepEqual(shape(tokenize(text)), before);
+  });
   it('gives UTF-16 offsets that slice back to the token', () => {
     const text = 'Zoë 😀 said “no” to Mr Ó Súilleabháin’s plan.';
     for (const t of tokenize(text)) assert.equal(text.slice(t.start, t.end), t.text);
@@ -106,6 +119,46 @@ describe('text: quotation marks', () => {
     const text = `Ms Reid said he 'just snapped' and “it's fine” but the kids' room was "a mess".`;
     const q = quoteRanges(text).map(([s, e]) => text.slice(s, e));
     assert.deepEqual(q, [`'just snapped'`, '“it\'s fine”', '"a mess"']);
+  });
+  it('finds the ranges the character-by-character definition finds (fast-check)', () => {
+    // quoteRanges jumps from quotation mark to quotation mark; this is the loop it replaced
+    const reference = (text: string): Array<[number, number]> => {
+      const ranges: Array<[number, number]> = [];
+      let dOpen = -1;
+      let sOpen = -1;
+      const isAlnum = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '“' || c === '«') {
+          if (dOpen < 0) dOpen = i;
+        } else if (c === '”' || c === '»') {
+          if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; }
+        } else if (c === '"') {
+          if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; } else dOpen = i;
+        } else if (c === "'" || c === '‘' || c === '’') {
+          const prev = text[i - 1];
+          const pl = isAlnum(prev);
+          const nl = isAlnum(text[i + 1]);
+          if (pl && nl) continue;
+          if (c === '‘' || (!pl && nl)) {
+            if (sOpen < 0) sOpen = i;
+          } else if (pl && !nl) {
+            if (sOpen >= 0) { ranges.push([sOpen, i + 1]); sOpen = -1; }
+          } else if (sOpen >= 0 && prev !== undefined && /[.,!?;:)…]/.test(prev)) {
+            ranges.push([sOpen, i + 1]);
+            sOpen = -1;
+          }
+        }
+      }
+      if (dOpen >= 0 && text.length - dOpen <= 300) ranges.push([dOpen, text.length]);
+      if (sOpen >= 0 && text.length - sOpen <= 300) ranges.push([sOpen, text.length]);
+      return ranges.sort((a, b) => a[0] - b[0]);
+    };
+    const piece = fc.constantFrom('"', "'", '‘', '’', '“', '”', '«', '»', 'a', 'Zoë', '٣', '7', ' ', '.', ',', '!', ')', '…', ';', '\n', '😀', 'x'.repeat(120));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }).map((a) => a.join('')), (t) => assert.deepEqual(quoteRanges(t), reference(t))),
+      { numRuns: 3000 },
+    );
   });
   it('marks tokens inside quotes', () => {
     const text = "He said it was 'a volatile relationship' again.";

@@ -10,7 +10,7 @@ import { matchPattern, MatchEnv, PatternMatch, RoleIndex } from './pattern';
 import { detectRoles, indexRoles, NameTable, nameTable, placeholderValue, Roles, ROLES_HEAD_CHARS, rolesKey } from './roles';
 import { CompiledRule } from './ruleset';
 import { RuleSet } from './ruleSetIndex';
-import { Block, countWords, Sentence, splitBlocks, splitSentences } from './text';
+import { Block, countWords, Sentence, splitBlocks, splitSentences, Token } from './text';
 import { AnalysisResult, AnalyzeOptions, Finding, Severity, Suppressed, SuppressReason } from './types';
 
 interface BlockResult {
@@ -20,22 +20,33 @@ interface BlockResult {
   words: number;
 }
 
-interface Prepared {
-  sentence: Sentence;
-  raw: string;
-  /** Tokens and role references; the role index is built on first use (most sentences match no rule). */
-  env: MatchEnv;
-  flags?: { meta: boolean; legal: boolean; risk: boolean; form: boolean };
+/**
+ * One sentence as the rules see it, and the matcher's environment for it: its role index is
+ * built on first use (most sentences match no rule), and so are the guards' flags and the text
+ * they read. A class with the getter on its prototype: per sentence this was an object literal
+ * with a getter (slow to make and to read), a closure, a second object and a slice of the text.
+ */
+class Prepared implements MatchEnv {
+  readonly tokens: Token[];
+  flags: { meta: boolean; legal: boolean; risk: boolean; form: boolean } | undefined = undefined;
+  private roleIndex: RoleIndex | undefined = undefined;
+  constructor(readonly sentence: Sentence, private readonly block: PreparedBlock) {
+    this.tokens = sentence.tokens;
+  }
+  get roles(): RoleIndex {
+    return (this.roleIndex ??= indexRoles(this.tokens, this.block.table, this.block.refs));
+  }
+  /** The sentence's text (only the guards' flags read it). */
+  get raw(): string {
+    return this.block.text.slice(this.sentence.start, this.sentence.end);
+  }
 }
 
-function lazyEnv(tokens: Sentence['tokens'], table: NameTable, refs: RuleSet['refs']): MatchEnv {
-  let roles: RoleIndex | undefined;
-  return {
-    tokens,
-    get roles() {
-      return (roles ??= indexRoles(tokens, table, refs));
-    },
-  };
+/** What every sentence of a block shares. */
+interface PreparedBlock {
+  text: string;
+  table: NameTable;
+  refs: RuleSet['refs'];
 }
 
 /** One analysis of one text: blocks can be run one at a time (the language server slices work this way). */
@@ -156,13 +167,8 @@ export class Analyzer {
 
   private analyzeBlock(block: Block): BlockResult {
     const sentences = splitSentences(block);
-    const table = this.table!;
-    const refs = this.ruleSet.refs;
-    const prepared: Prepared[] = sentences.map((s) => ({
-      sentence: s,
-      raw: block.text.slice(s.start, s.end),
-      env: lazyEnv(s.tokens, table, refs),
-    }));
+    const shared: PreparedBlock = { text: block.text, table: this.table!, refs: this.ruleSet.refs };
+    const prepared: Prepared[] = sentences.map((s) => new Prepared(s, shared));
     const findings: Finding[] = [];
     const suppressed: Suppressed[] = [];
     const rules = this.ruleSet.rules;
@@ -173,7 +179,7 @@ export class Analyzer {
       for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens)) {
         if (!this.active[ri]) continue;
         const rule = rules[ri];
-        for (const m of matchPattern(rule.patterns[pi], p.env)) {
+        for (const m of matchPattern(rule.patterns[pi], p)) {
           const reason = this.check(rule, m, p, prepared, si);
           const toks = p.sentence.tokens;
           const start = toks[m.coreStart].start;
@@ -206,33 +212,32 @@ export class Analyzer {
   private check(rule: CompiledRule, m: PatternMatch, p: Prepared, all: Prepared[], si: number): SuppressReason | undefined {
     const toks = p.sentence.tokens;
     const g = rule.guards;
-    const flags = (p.flags ??= {
-      meta: isMetaLanguage(toks),
-      legal: isLegalCitation(toks, p.raw),
-      risk: isRiskToolOutput(p.raw),
-      form: isFormLabel(p.raw),
-    });
+    let flags = p.flags;
+    if (flags === undefined) {
+      const raw = p.raw;
+      flags = p.flags = { meta: isMetaLanguage(toks), legal: isLegalCitation(toks, raw), risk: isRiskToolOutput(raw), form: isFormLabel(raw) };
+    }
     if (g.meta && flags.meta) return 'meta-language';
     if (g.legal && flags.legal) return 'legal-citation';
     if (g.riskTool && flags.risk) return 'risk-tool-output';
     if (g.formLabel && flags.form) return 'form-label';
-    if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p.env).length > 0)) return 'requires';
-    if (rule.unless.some((q) => matchPattern(q, p.env).length > 0)) return 'unless';
-    if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'unless';
-    if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q.env).length > 0))) return 'requires';
+    if (rule.requires.length > 0 && !rule.requires.some((q) => matchPattern(q, p).length > 0)) return 'requires';
+    if (rule.unless.some((q) => matchPattern(q, p).length > 0)) return 'unless';
+    if (rule.unlessParagraph.length > 0 && all.some((q) => rule.unlessParagraph.some((u) => matchPattern(u, q).length > 0))) return 'unless';
+    if (rule.requiresParagraph.length > 0 && !all.some((q) => rule.requiresParagraph.some((u) => matchPattern(u, q).length > 0))) return 'requires';
     if (g.negation && (isNegated(toks, m.start) || isRebutted(toks, m.start, m.end))) return 'negation';
     if (rule.subject) {
-      const role: SubjectRole = subjectOf(toks, p.env.roles, m.start).role;
+      const role: SubjectRole = subjectOf(toks, p.roles, m.start).role;
       if (!rule.subject.includes(role)) return 'subject';
     }
     if (rule.context === 'domestic-abuse' && !hasAbuseWord(toks, m.coreStart, m.coreEnd) && !all.some((q, i) => i !== si && hasAbuseWord(q.sentence.tokens))) return 'no-abuse-context';
-    if (rule.agent === 'absent' && agentNamed(toks, p.env.roles, m, all[si + 1]?.env.roles, all[si + 1]?.sentence)) return 'agent-named';
+    if (rule.agent === 'absent' && agentNamed(toks, p.roles, m, all[si + 1]?.roles, all[si + 1]?.sentence)) return 'agent-named';
     if (g.quoted && this.options.quotedSpeech !== 'report') {
       let quoted = false;
       for (let i = m.coreStart; i < m.coreEnd && !quoted; i++) quoted = toks[i].quoted;
       if (quoted) return 'quoted-speech';
     }
-    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.env.roles, m.start, m.coreEnd)) return 'attributed-speech';
+    if (g.attribution && this.options.quotedSpeech !== 'report' && isAttributed(toks, p.roles, m.start, m.coreEnd)) return 'attributed-speech';
     return undefined;
   }
 
@@ -309,13 +314,44 @@ const US_SPELLING: Array<[RegExp, string]> = [
 
 /** Fills {perpetrator} {survivor} {child}; unknown roles stay visible as [perpetrator] etc. */
 export function fillPlaceholders(template: string, roles: Roles, dialect: 'uk' | 'us' = 'uk'): string {
-  let out = template.replace(/\{(perpetrator|survivor|child)\}/g, (_m, which: 'perpetrator' | 'survivor' | 'child', offset: number, whole: string) => {
+  const parts = templateParts(template);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const { which, atStart } = parts[i] as Placeholder;
     const v = placeholderValue(roles, which) ?? `[${which}]`;
-    const atStart = offset === 0 || /[.!?]\s+$/.test(whole.slice(0, offset));
-    return atStart && /^[a-z]/.test(v) ? v[0].toUpperCase() + v.slice(1) : v;
-  });
+    out += (atStart && /^[a-z]/.test(v) ? v[0].toUpperCase() + v.slice(1) : v) + (parts[i + 1] as string);
+  }
   if (dialect === 'us') for (const [re, s] of US_SPELLING) out = out.replace(re, s);
   return out;
+}
+
+interface Placeholder {
+  which: 'perpetrator' | 'survivor' | 'child';
+  /** Starts a sentence: a value in lower case ("mum") is capitalised there. */
+  atStart: boolean;
+}
+
+/**
+ * A template cut at its placeholders: text, placeholder, text, ... (text first and last). Every
+ * finding fills its rule's message and suggestions, a few hundred templates again and again,
+ * so each is cut once. Bounded (callers may pass any text), cleared when full.
+ */
+const TEMPLATES = new Map<string, Array<string | Placeholder>>();
+const TEMPLATES_MAX = 2000;
+function templateParts(template: string): Array<string | Placeholder> {
+  let parts = TEMPLATES.get(template);
+  if (parts !== undefined) return parts;
+  parts = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(perpetrator|survivor|child)\}/g)) {
+    const offset = m.index!;
+    parts.push(template.slice(last, offset), { which: m[1] as Placeholder['which'], atStart: offset === 0 || /[.!?]\s+$/.test(template.slice(0, offset)) });
+    last = offset + m[0].length;
+  }
+  parts.push(template.slice(last));
+  if (TEMPLATES.size >= TEMPLATES_MAX) TEMPLATES.clear();
+  TEMPLATES.set(template, parts);
+  return parts;
 }
 
 export { countWords };

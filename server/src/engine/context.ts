@@ -308,6 +308,10 @@ const META_PHRASES: string[][] = [
   ['supervision', 'discussion', 'about'], ['reflective', 'supervision'],
 ];
 
+/** The phrases by their first word: the guard tries only those at each token (it runs on every sentence with a candidate). */
+const META_PHRASES_BY_FIRST = new Map<string, string[][]>();
+for (const ph of META_PHRASES) META_PHRASES_BY_FIRST.set(ph[0], [...(META_PHRASES_BY_FIRST.get(ph[0]) ?? []), ph]);
+
 /** Idioms in which "word(s)" is not about language: "had words", "words of advice", "in other words". */
 function isWordsIdiom(tokens: Token[], i: number): boolean {
   const n = tokens[i].norm;
@@ -371,7 +375,8 @@ export function isMetaLanguage(tokens: Token[]): boolean {
   for (let i = 0; i < tokens.length; i++) {
     const n = tokens[i].norm;
     if (META.has(n) && !isCaseWorkSense(tokens, i)) return true;
-    for (const ph of META_PHRASES) if (ph.every((w, k) => tokens[i + k]?.norm === w)) return true;
+    const phrases = META_PHRASES_BY_FIRST.get(n);
+    if (phrases !== undefined) for (const ph of phrases) if (ph.every((w, k) => tokens[i + k]?.norm === w)) return true;
   }
   return false;
 }

@@ -3,6 +3,7 @@
 // on these tokens, so normalisation decisions made here apply to rules and text alike.
 
 import { canonicalSpelling } from './spelling';
+import { recordedIdHolds, recordedWordId } from './wordIds';
 
 export const enum TokenKind {
   Word = 1,
@@ -25,6 +26,11 @@ export interface Token {
   quoted: boolean;
   /** Joined to the previous token by a hyphen ("one-off"). */
   hyphen: boolean;
+  /**
+   * @internal The word id of `norm` as tokenising found it (see recordedWordId in wordIds.ts);
+   * read it through tokenWordIds, which checks it still holds. Absent on tokens made by hand.
+   */
+  wid?: number;
 }
 
 export interface Sentence {
@@ -103,27 +109,28 @@ export function quoteRanges(text: string): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   let dOpen = -1; // double quote open position
   let sOpen = -1; // single quote open position
-  const isAlnum = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '“' || c === '«') {
+  // a regular expression finds the next quotation mark several times faster than a loop over
+  // every character of every block
+  QUOTE_MARK.lastIndex = 0;
+  for (let m = QUOTE_MARK.exec(text); m !== null; m = QUOTE_MARK.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c === 0x201c || c === 0xab) { // “ «
       if (dOpen < 0) dOpen = i;
-    } else if (c === '”' || c === '»') {
+    } else if (c === 0x201d || c === 0xbb) { // ” »
       if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; }
-    } else if (c === '"') {
+    } else if (c === 34) { // "
       if (dOpen >= 0) { ranges.push([dOpen, i + 1]); dOpen = -1; } else dOpen = i;
-    } else if (c === "'" || c === '‘' || c === '’') {
-      const prev = text[i - 1];
-      const next = text[i + 1];
-      const pl = isAlnum(prev);
-      const nl = isAlnum(next);
+    } else if (c === 39 || c === 0x2018 || c === 0x2019) { // ' ‘ ’
+      const pl = isAlnumAt(text, i - 1);
+      const nl = isAlnumAt(text, i + 1);
       if (pl && nl) continue; // apostrophe inside a word
-      if (c === '‘' || (!pl && nl)) {
+      if (c === 0x2018 || (!pl && nl)) {
         if (sOpen < 0) sOpen = i;
       } else if (pl && !nl) {
         if (sOpen >= 0) { ranges.push([sOpen, i + 1]); sOpen = -1; }
         // otherwise a plural possessive ("parents'") or a stray mark
-      } else if (sOpen >= 0 && prev !== undefined && /[.,!?;:)…]/.test(prev)) {
+      } else if (sOpen >= 0 && i > 0 && closesClause(text.charCodeAt(i - 1))) {
         ranges.push([sOpen, i + 1]);
         sOpen = -1;
       }
@@ -135,6 +142,21 @@ export function quoteRanges(text: string): Array<[number, number]> {
   if (sOpen >= 0 && text.length - sOpen <= UNCLOSED_LIMIT) ranges.push([sOpen, text.length]);
   ranges.sort((a, b) => a[0] - b[0]);
   return ranges;
+}
+
+const QUOTE_MARK = /["'“”«»‘’]/g;
+
+/** A letter or digit (one UTF-16 unit, as the quote scanner has always read it) at i; false outside the text. */
+function isAlnumAt(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  return c < 128 ? isAlnum(c) : LETTER_OR_DIGIT.test(text[i]);
+}
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** . , ! ? ; : ) … before a closing single quote. */
+function closesClause(c: number): boolean {
+  return c === 46 || c === 44 || c === 33 || c === 63 || c === 59 || c === 58 || c === 41 || c === 0x2026;
 }
 
 // ---------------------------------------------------------------------------
@@ -157,6 +179,8 @@ export function normWord(w: string): string {
 export function tokenize(text: string, base = 0, quotes: Array<[number, number]> = []): Token[] {
   const out: Token[] = [];
   let qi = 0;
+  // most blocks quote nobody: then the hot paths make no call
+  const anyQuotes = quotes.length > 0;
   const inQuote = (pos: number) => {
     while (qi < quotes.length && quotes[qi][1] <= pos) qi++;
     return qi < quotes.length && quotes[qi][0] <= pos && pos < quotes[qi][1];
@@ -167,8 +191,26 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   const len = text.length;
   let i = 0;
   while (i < len) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (c === 32 || (c >= 9 && c <= 13)) { i++; continue; }
+    if (isLetter(c)) {
+      // Most tokens are plain ASCII words: hash one while scanning it and find it in the word table
+      // without slicing it out (a word ending at ' - or past ASCII takes the long way below).
+      let h = FNV_OFFSET;
+      let j = i;
+      do {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        c = text.charCodeAt(++j);
+      } while (isAlnum(c));
+      if (!(c >= 128 || c === 39 || c === 45)) {
+        const k = wordIndex(text, i, j, h);
+        if (k < 0) pushWord(text.slice(i, j), i, false);
+        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, anyQuotes && inQuote(i), false, wordId(k)));
+        i = j;
+        continue;
+      }
+      c = text.charCodeAt(i);
+    }
     if (c < 128) {
       const e = asciiTokenEnd(text, i);
       if (e >= 0) {
@@ -207,31 +249,20 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
   }
 
   function punct(raw: string, s: number) {
-    out.push(mk(raw, raw === '’' || raw === '‘' ? "'" : raw, s, TokenKind.Punct, false));
+    const norm = raw === '’' || raw === '‘' ? "'" : raw;
+    out.push(mkToken(raw, norm, base + s, TokenKind.Punct, false, anyQuotes && inQuote(s), false, punctId(norm)));
   }
 
   function mk(t: string, norm: string, s: number, kind: TokenKind, hyphen: boolean): Token {
-    const start = base + s;
-    const first = t.charCodeAt(0);
-    return {
-      text: t,
-      norm,
-      start,
-      end: start + t.length,
-      kind,
-      // ASCII without allocating: only A-Z differ from their lower case
-      cap: kind === TokenKind.Word && first < 0xd800 && (first < 128 ? first >= 65 && first <= 90 : t[0] !== t[0].toLowerCase()),
-      quoted: inQuote(s),
-      hyphen,
-    };
+    return mkToken(t, norm, base + s, kind, kind === TokenKind.Word && isCap(t), inQuote(s), hyphen, recordedWordId(norm));
   }
 
   function pushWord(word: string, s: number, hyphen: boolean) {
     const hasApostrophe = word.includes("'") || word.includes('’');
     if (!hasApostrophe) {
-      const norm = plainNorm(word);
-      if (norm !== undefined) {
-        out.push(mk(word, norm, s, TokenKind.Word, hyphen));
+      const k = wordIndex(text, s, s + word.length, hashOf(word));
+      if (k >= 0) {
+        out.push(mkToken(wordTexts[k], wordNorms[k], base + s, TokenKind.Word, wordCaps[k] === 1, inQuote(s), hyphen, wordId(k)));
         return;
       }
     }
@@ -267,6 +298,26 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     }
     out.push(mk(word, canonicalSpelling(lower), s, TokenKind.Word, hyphen));
   }
+}
+
+/** Every token is made here, so all have one shape (the matcher and guards read millions). */
+function mkToken(text: string, norm: string, start: number, kind: TokenKind, cap: boolean, quoted: boolean, hyphen: boolean, wid: number): Token {
+  return { text, norm, start, end: start + text.length, kind, cap, quoted, hyphen, wid };
+}
+
+/** Recorded ids of ASCII punctuation (0: not looked up yet), a tenth of all tokens. */
+const PUNCT_IDS = new Int32Array(128);
+function punctId(norm: string): number {
+  const c = norm.charCodeAt(0);
+  if (norm.length !== 1 || c >= 128) return recordedWordId(norm);
+  const w = PUNCT_IDS[c];
+  return w !== 0 && recordedIdHolds(w) ? w : (PUNCT_IDS[c] = recordedWordId(norm));
+}
+
+/** First letter is upper case; ASCII without allocating (only A-Z differ from their lower case). */
+function isCap(t: string): boolean {
+  const first = t.charCodeAt(0);
+  return first < 0xd800 && (first < 128 ? first >= 65 && first <= 90 : t[0] !== t[0].toLowerCase());
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -336,23 +387,92 @@ function scanApostrophes(text: string, j: number): number {
   return j;
 }
 
-/**
- * Norms of plain words (no apostrophe) as written, cached: a note repeats a few thousand word
- * forms, and lower-casing plus canonical spelling was a tenth of tokenising. Bounded, and
- * cleared when full, so a huge text cannot grow it without limit. Undefined for the two words
- * that split or depend on case ("da", "cannot").
+/*
+ * Plain words (no apostrophe or hyphen) as written, with their norms and word ids, cached: a
+ * note repeats a few thousand word forms, and slicing each word out, lower-casing it, its
+ * canonical spelling and two map look-ups (norm, then word id) were most of tokenising. An
+ * open-addressing table keyed by a hash of the characters, so a word is found in the text
+ * without slicing it out first (a token's `text` is then the cached string). Its parts are
+ * typed arrays, the characters in one pool: a look-up touches a few compact arrays instead of
+ * an entry object and its string scattered over the heap, which mattered more than the
+ * instructions once the matcher had filled the caches. Bounded, and cleared when full, so a
+ * huge text cannot grow it without limit.
  */
-const NORMS = new Map<string, string>();
-const NORMS_MAX = 20000;
-function plainNorm(word: string): string | undefined {
-  let norm = NORMS.get(word);
-  if (norm !== undefined) return norm;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const SLOT_BITS = 15;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** At most half the slots are used, so probes stay short. */
+const MAX_WORDS = 1 << (SLOT_BITS - 1);
+/** Longer words are not cached (they are rare, and the pool has a fixed size). */
+const MAX_CACHED_LENGTH = 48;
+const POOL_CHARS = MAX_WORDS * 16;
+/** Entry index + 1 by slot; 0 is an empty slot. */
+const slots = new Int32Array(1 << SLOT_BITS);
+const wordHashes = new Int32Array(MAX_WORDS);
+const wordStarts = new Int32Array(MAX_WORDS);
+const wordLengths = new Uint8Array(MAX_WORDS);
+const pool = new Uint16Array(POOL_CHARS);
+const wordTexts: string[] = [];
+const wordNorms: string[] = [];
+const wordCaps = new Uint8Array(MAX_WORDS);
+/** Ids as recordedWordId gave them; refreshed when the vocabulary has grown since (see wordId). */
+const wordIds = new Int32Array(MAX_WORDS);
+let wordCount = 0;
+let poolUsed = 0;
+
+function hashOf(w: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/**
+ * The entry of the plain word text[s, e), whose hashOf is h (made on first sight); -1 for a
+ * word too long to cache and for "da" and "cannot" in any case, which split or depend on case.
+ */
+function wordIndex(text: string, s: number, e: number, h: number): number {
+  const n = e - s;
+  if (n > MAX_CACHED_LENGTH) return -1;
+  let slot = h & SLOT_MASK;
+  for (let k = slots[slot]; k !== 0; k = slots[slot]) {
+    const i = k - 1;
+    if (wordHashes[i] === h && wordLengths[i] === n && samePoolChars(wordStarts[i], text, s, n)) return i;
+    slot = (slot + 1) & SLOT_MASK;
+  }
+  const word = text.slice(s, e);
   const lower = word.toLowerCase();
-  if (lower === 'da' || lower === 'cannot') return undefined;
-  norm = canonicalSpelling(lower);
-  if (NORMS.size >= NORMS_MAX) NORMS.clear();
-  NORMS.set(word, norm);
-  return norm;
+  if (lower === 'da' || lower === 'cannot') return -1;
+  if (wordCount === MAX_WORDS || poolUsed + n > POOL_CHARS) {
+    slots.fill(0);
+    wordCount = 0;
+    poolUsed = 0;
+    slot = h & SLOT_MASK;
+  }
+  const i = wordCount++;
+  slots[slot] = i + 1;
+  wordHashes[i] = h;
+  wordStarts[i] = poolUsed;
+  wordLengths[i] = n;
+  for (let j = 0; j < n; j++) pool[poolUsed + j] = text.charCodeAt(s + j);
+  poolUsed += n;
+  const norm = canonicalSpelling(lower);
+  wordTexts[i] = word;
+  wordNorms[i] = norm;
+  wordCaps[i] = isCap(word) ? 1 : 0;
+  wordIds[i] = recordedWordId(norm);
+  return i;
+}
+
+function samePoolChars(at: number, text: string, s: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (pool[at + j] !== text.charCodeAt(s + j)) return false;
+  return true;
+}
+
+/** Entry k's word id, looked up again if the vocabulary grew since it was recorded. */
+function wordId(k: number): number {
+  const w = wordIds[k];
+  return recordedIdHolds(w) ? w : (wordIds[k] = recordedWordId(wordNorms[k]));
 }
 
 // ---------------------------------------------------------------------------

@@ -21,9 +21,29 @@ export function wordId(w: string): number {
   return id;
 }
 
+/** The number of a word if it has one, else 0 (numbers nothing). */
+export function knownWordId(w: string): number {
+  return VOCAB.get(w) ?? 0;
+}
+
 /** The largest id assigned so far. */
 export function maxWordId(): number {
   return VOCAB.size;
+}
+
+/**
+ * A word's id as tokenising records it (Token.wid): the id if the word has one, else ~n (a
+ * negative number) for "no id while the vocabulary had n words". Patterns number their words
+ * lazily, on first use, so the vocabulary can grow after a token was made: a recorded ~n with
+ * n no longer the vocabulary's size is looked up again.
+ */
+export function recordedWordId(norm: string): number {
+  return VOCAB.get(norm) ?? ~VOCAB.size;
+}
+
+/** Whether a recorded id (see recordedWordId) still holds. */
+export function recordedIdHolds(wid: number): boolean {
+  return wid > 0 || wid === ~VOCAB.size;
 }
 
 // The last sentence's ids: a sentence is matched by several patterns in a row (its candidates,
@@ -36,13 +56,22 @@ let lastIds = new Int32Array(0);
  * The word id of each token (0 for words no pattern tests). Ids stay valid for the words
  * numbered when they were computed: a pattern numbers its words before it asks for a
  * sentence's ids, so an id computed earlier can only be 0 for a word that pattern lacks.
+ * Tokenising already looked each word up (Token.wid), so this reads those ids, and looks a
+ * word up again only if the vocabulary grew since (or for a token made by hand, without one).
  */
 export function tokenWordIds(tokens: Token[]): Int32Array {
-  if (tokens === lastTokens && lastSize === VOCAB.size) return lastIds;
+  const size = VOCAB.size;
+  if (tokens === lastTokens && lastSize === size) return lastIds;
   const ids = new Int32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) ids[i] = VOCAB.get(tokens[i].norm) ?? 0;
+  const none = ~size;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    let w = t.wid;
+    if (w === undefined || (w < 0 && w !== none)) w = t.wid = VOCAB.get(t.norm) ?? none;
+    if (w > 0) ids[i] = w;
+  }
   lastTokens = tokens;
-  lastSize = VOCAB.size;
+  lastSize = size;
   lastIds = ids;
   return ids;
 }
