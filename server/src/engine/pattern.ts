@@ -203,15 +203,20 @@ function isEmptyable(n: PNode): boolean {
   }
 }
 
-/** A set of token norms of which every match contains at least one, or undefined if none exists. */
-function anchorsOf(n: PNode): string[] | undefined {
+/**
+ * A set of token norms of which every match contains at least one, or undefined if none exists.
+ * With `roles`, a role node counts as its role words (ROLE_WORDS), so the set may mix words
+ * and roles: "a match holds one of these words or a reference to one of these roles".
+ */
+function anchorsOf(n: PNode, roles = false): string[] | undefined {
   switch (n.t) {
     case 'lit': return n.w;
-    case 'role': case 'pred': case 'opt': case 'gap': case 'not': return undefined;
+    case 'role': return roles ? ROLE_WORDS[n.r] : undefined;
+    case 'pred': case 'opt': case 'gap': case 'not': return undefined;
     case 'alt': {
       const all: string[] = [];
       for (const c of n.n) {
-        const a = anchorsOf(c);
+        const a = anchorsOf(c, roles);
         if (!a) return undefined;
         all.push(...a);
       }
@@ -220,7 +225,7 @@ function anchorsOf(n: PNode): string[] | undefined {
     case 'seq': {
       let best: string[] | undefined;
       for (const c of n.n) {
-        const a = anchorsOf(c);
+        const a = anchorsOf(c, roles);
         if (a && (!best || rarity(a) < rarity(best))) best = a;
       }
       return best;
@@ -229,15 +234,31 @@ function anchorsOf(n: PNode): string[] | undefined {
 }
 
 /**
+ * The pseudo-words standing for role references in the rule set's required sets (a token's
+ * norm never starts with '@': the tokenizer makes '@' a punctuation token of its own). A role
+ * node matches references to its role; @person matches any reference but a professional one.
+ */
+export const roleWord = (r: RoleName): string => '@' + r;
+export const ROLE_WORDS: Readonly<Record<RoleName, string[]>> = {
+  survivor: [roleWord('survivor')],
+  perpetrator: [roleWord('perpetrator')],
+  child: [roleWord('child')],
+  professional: [roleWord('professional')],
+  person: (['survivor', 'perpetrator', 'child', 'person'] as const).map(roleWord),
+};
+
+/**
  * Every set of words of which a match must contain at least one, for the whole pattern: a
  * sentence missing any of them cannot match, which the rule set checks before matching.
+ * With `roles`, sets may hold role words (see anchorsOf): the rule set's prefilter, which
+ * knows which roles a sentence can refer to, reads them; the matcher's anchor does not.
  */
-export function requiredSets(p: CompiledPattern): string[][] {
+export function requiredSets(p: CompiledPattern, roles = false): string[][] {
   const out: string[][] = [];
   const walk = (n: PNode) => {
     if (n.t === 'lit') out.push(n.w);
     else if (n.t === 'seq') n.n.forEach(walk);
-    else if (n.t === 'alt') { const a = anchorsOf(n); if (a) out.push(a); }
+    else if (n.t === 'alt' || (roles && n.t === 'role')) { const a = anchorsOf(n, roles); if (a) out.push(a); }
   };
   walk(p.prefix); walk(p.core); walk(p.suffix);
   return out;
@@ -257,8 +278,9 @@ const COMMON = new Set([
   'father', 'ms', 'mr', 'children', 'child', 'police', 'school', 'home', 'visit', 'back', 'time', 'should', 'may', 'must',
   'one', 'two', 'since', 'because', 'while', 'get', 'got', 'go', 'went', 'come', 'came', 'see', 'seen', 'saw', 'made',
 ]);
+/** Role words count as very common: a sentence's roles are only known after its words, and most sentences can refer to the survivor. */
 function rarity(words: string[]): number {
-  return words.reduce((s, w) => s + (COMMON.has(w) ? 50 : 1), 0);
+  return words.reduce((s, w) => s + (w.charCodeAt(0) === 64 /* @ */ ? 1000 : COMMON.has(w) ? 50 : 1), 0);
 }
 
 // ---------------------------------------------------------------------------
