@@ -356,7 +356,12 @@ interface Prepared {
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
 }
-const prepared = new WeakMap<CompiledPattern, Prepared>();
+/**
+ * A pattern's runtime form, kept on the pattern under a symbol (JSON of the pattern ignores it):
+ * looked up on every match call, where a WeakMap lookup was a tenth of a failing call's cost.
+ */
+const PREPARED = Symbol('prepared');
+type WithPrepared = CompiledPattern & { [PREPARED]?: Prepared };
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
@@ -366,7 +371,7 @@ interface Starts {
 }
 
 function prepare(p: CompiledPattern): Prepared {
-  let r = prepared.get(p);
+  let r = (p as WithPrepared)[PREPARED];
   if (r) return r;
   // class nodes can be shared between places in a pattern: one runtime node per source node
   const built = new Map<PNode, RNode>();
@@ -448,7 +453,7 @@ function prepare(p: CompiledPattern): Prepared {
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
   };
-  prepared.set(p, r);
+  Object.defineProperty(p, PREPARED, { value: r });
   return r;
 }
 
@@ -555,27 +560,32 @@ class MemoTable {
 const memoTables: MemoTable[] = [];
 let memoDepth = 0;
 
-/** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
+/** What most calls return (nine in ten find nothing): shared, so frozen. */
+const NO_MATCHES: PatternMatch[] = Object.freeze([]) as unknown as PatternMatch[];
+
+/** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first (callers must not modify the array). */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
   const prep = prepare(p);
-  const out: PatternMatch[] = [];
+  let out = NO_MATCHES;
   const n = env.tokens.length;
   // after prepare: the pattern's words are numbered before the sentence's are looked up
   const ids = tokenWordIds(env.tokens);
   let ctx: Ctx2 | undefined;
   // starts are only possible within maxLen tokens before an anchor word
+  const anchor = prep.anchor;
   let allowedFrom = -1;
   let nextAnchor = -1;
-  const findAnchor = (from: number) => {
-    for (let q = from; q < n; q++) if (hasBit(prep.anchor!, ids[q])) return q;
-    return n + prep.maxLen;
-  };
   let from = 0;
   try {
     for (let s = from; s < n; s++) {
       if (s < from) continue;
-      if (prep.anchor) {
-        if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
+      if (anchor) {
+        if (nextAnchor < s) {
+          nextAnchor = s;
+          while (nextAnchor < n && !hasBit(anchor, ids[nextAnchor])) nextAnchor++;
+          if (nextAnchor === n) nextAnchor = n + prep.maxLen;
+          allowedFrom = nextAnchor - prep.maxLen + 1;
+        }
         if (nextAnchor >= n) break;
         if (s < allowedFrom) { s = allowedFrom - 1; continue; }
       }
@@ -601,6 +611,7 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
         }
       }
       if (best) {
+        if (out === NO_MATCHES) out = [];
         out.push(best);
         from = Math.max(best.coreEnd, s + 1);
       }

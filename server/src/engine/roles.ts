@@ -265,7 +265,8 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
     if (!list.some((r) => r.role === role && r.len === len)) list.push({ role, len });
   };
   const env = { tokens, roles: idx };
-  const named = new Set<number>();
+  // per token: 1 inside a declared name, 2 inside any reference (an array: a Set per sentence was most of this function's cost)
+  const cover = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const starting = table.byFirst.get(tokens[i].norm);
     if (!starting) continue;
@@ -275,12 +276,12 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
       for (let k = 0; k < s.norms.length && ok; k++) ok = tokens[i + k].norm === s.norms[k];
       if (ok) {
         add(i, s.role, s.norms.length);
-        for (let k = 0; k < s.norms.length; k++) named.add(i + k);
+        cover.fill(1, i, i + s.norms.length);
       }
     }
   }
   const apply = (p: CompiledPattern, role: RoleName) => {
-    for (const m of matchPattern(p, env)) if (!named.has(m.start)) add(m.start, role, m.end - m.start);
+    for (const m of matchPattern(p, env)) if (cover[m.start] === 0) add(m.start, role, m.end - m.start);
   };
   apply(refs.perpetratorGeneric, 'perpetrator');
   apply(refs.survivorGeneric, 'survivor');
@@ -290,17 +291,16 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   apply(refs.professionalRef, 'professional');
   // undeclared first names: a likely role from the name, as a fallback only, and never for a
   // word already inside a reference ("Ms Reid": Reid is a surname, whatever the name list says)
-  const covered = new Set<number>(named);
-  for (const [start, refs] of idx) for (const r of refs) for (let k = 0; k < r.len; k++) covered.add(start + k);
+  for (const [start, refs] of idx) for (const r of refs) cover.fill(2, start, Math.min(start + r.len, tokens.length));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (covered.has(i) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
+    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
     const g = nameGender(t.text);
     if (!g) continue;
     let len = 1;
     // "Kirsty Reid": take a following capitalised surname along
     const nx = tokens[i + 1];
-    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && !covered.has(i + 1)) len = 2;
+    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && cover[i + 1] === 0) len = 2;
     add(i, g === 'f' ? table.female : table.male, len);
   }
   return idx;
