@@ -102,3 +102,24 @@ describe('role-aware prefilter', () => {
     }
   });
 });
+
+describe('rule set prefilter', () => {
+  it('tries exactly the patterns whose plan sets all have a word in the sentence (samples)', () => {
+    // the plain definition, against the index, the marked sets and the common-word bits
+    const rules = bundledRules();
+    const plans = rules.rules.map((r) => r.patterns.map(patternPlan));
+    let sentences = 0;
+    for (const [f, text] of samples()) {
+      for (const s of splitBlocks(text).flatMap(splitSentences)) {
+        const norms = new Set(s.tokens.map((t) => t.norm));
+        // without a name table every role counts as possible
+        const holds = (ws: string[]) => ws.length === 0 || ws.some((w) => norms.has(w) || w.startsWith('@'));
+        const expected: Array<[number, number]> = [];
+        plans.forEach((ps, ri) => ps.forEach((plan, pi) => { if (plan.every(holds)) expected.push([ri, pi]); }));
+        assert.deepEqual(rules.candidates(s.tokens), expected, `${f}: ${s.tokens.map((t) => t.text).join(' ')}`);
+        sentences++;
+      }
+    }
+    assert.ok(sentences > 100);
+  });
+});

@@ -2,7 +2,7 @@
 // patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
 
 import { PackedRulePack, planOf, rulesOf } from './packFormat';
-import { requiredSets, ROLE_NAMES, roleWord } from './pattern';
+import { commonness, requiredSets, ROLE_NAMES, roleWord } from './pattern';
 import { CompiledRule, RulePack } from './ruleset';
 import { NameTable, possibleRoles, RefPatterns, RefsPossible, roleBit } from './roles';
 import { Token } from './text';
@@ -28,6 +28,15 @@ export class RuleSet {
    */
   private readonly setsOfWord: Int32Array[];
   /**
+   * The commonest words ("the", "to", ...) are in a hundred sets each and in most sentences:
+   * marking their sets was most of the prefilter's cost. Up to 31 of them are bits instead
+   * (`hotBit` by word id); a set's `setHot` holds the bits of those it contains, and the
+   * sentence's `hot` the bits of those it has, so such a set holds when the masks meet.
+   */
+  private readonly hotBit: Int32Array;
+  private readonly setHot: Int32Array;
+  private hot = 0;
+  /**
    * Per set: the roles (roleBit mask) whose role words it holds. Such a set also holds when
    * the sentence can refer to one of those roles, which is only worked out (possibleRoles) for
    * a sentence where a pattern needs it: most sentences have no such candidate.
@@ -50,10 +59,17 @@ export class RuleSet {
     const setIds = new Map<string, number>();
     // set id -> word ids; identical sets share an id
     const sets: Int32Array[] = [];
+    // ids of the common words (pattern.ts' rarity heuristic) in the sets
+    const common = new Set<number>();
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
-      if (id === undefined) { id = sets.length; setIds.set(key, id); sets.push(Int32Array.from(new Set(words), wordId)); }
+      if (id === undefined) {
+        id = sets.length;
+        setIds.set(key, id);
+        sets.push(Int32Array.from(new Set(words), wordId));
+        for (const w of words) if (commonness([w]) > 1 && w.charCodeAt(0) !== 64) common.add(wordId(w));
+      }
       return id;
     };
     rules.forEach((r, ri) => {
@@ -78,6 +94,11 @@ export class RuleSet {
     this.wordSeen = new Uint32Array(words);
     const byWord: number[][] = Array.from({ length: words }, () => []);
     sets.forEach((ws, sid) => { for (const w of ws) if (!roleBits.has(w)) byWord[w].push(sid); });
+    // the hot words: common words (by the rarity heuristic) in the most sets
+    const hot = [...common].map((w) => [w, byWord[w].length]).filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 31);
+    this.hotBit = new Int32Array(words);
+    hot.forEach(([w], k) => { this.hotBit[w] = 1 << k; byWord[w] = []; });
+    this.setHot = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | (w < words ? this.hotBit[w] : 0), 0));
     this.setsOfWord = byWord.map((l) => Int32Array.from(l));
     this.setOk = new Uint32Array(sets.length);
   }
@@ -104,14 +125,17 @@ export class RuleSet {
     const present: number[] = [];
     const words = tokenWordIds(tokens);
     const known = this.wordSeen.length;
+    let hot = 0;
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
       if (w !== 0 && w < known && this.wordSeen[w] !== gen) {
         this.wordSeen[w] = gen;
         present.push(w);
+        hot |= this.hotBit[w];
         for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
       }
     }
+    this.hot = hot;
     for (const id of this.unanchored) { this.stamp[id] = gen; if (this.requiredHeld(id, gen, tokens, table)) ids.push(id); }
     for (const w of present) {
       for (const id of this.index[w]) {
@@ -129,7 +153,7 @@ export class RuleSet {
     const req = this.required[id];
     for (let k = 0; k < req.length; k++) {
       const sid = req[k];
-      if (this.setOk[sid] === gen) continue;
+      if (this.setOk[sid] === gen || (this.setHot[sid] & this.hot) !== 0) continue;
       const roles = this.setRoles[sid];
       if (roles === 0 || !table) return roles !== 0;
       if (this.rolesGen !== gen) {
@@ -146,7 +170,7 @@ export class RuleSet {
     for (let k = 0; k < REF_KINDS.length; k++) {
       const req = this.refSets[k];
       let ok = true;
-      for (let j = 0; j < req.length && ok; j++) ok = this.setOk[req[j]] === gen;
+      for (let j = 0; j < req.length && ok; j++) ok = this.setOk[req[j]] === gen || (this.setHot[req[j]] & this.hot) !== 0;
       this.refsPossible[REF_KINDS[k]] = ok;
     }
     return this.refsPossible;
