@@ -29,13 +29,17 @@ export class RuleSet {
   private readonly setsOfWord: Int32Array[];
   /**
    * The commonest words ("the", "to", ...) are in a hundred sets each and in most sentences:
-   * marking their sets was most of the prefilter's cost. Up to 31 of them are bits instead
-   * (`hotBit` by word id); a set's `setHot` holds the bits of those it contains, and the
-   * sentence's `hot` the bits of those it has, so such a set holds when the masks meet.
+   * marking their sets was most of the prefilter's cost. Up to 62 of them are bits instead, in
+   * two 31-bit masks (`hotBit`, `hotBit2` by word id); a set's `setHot`/`setHot2` hold the bits
+   * of those it contains and the sentence's `hot`/`hot2` those it has, so such a set holds when
+   * the masks meet.
    */
   private readonly hotBit: Int32Array;
+  private readonly hotBit2: Int32Array;
   private readonly setHot: Int32Array;
+  private readonly setHot2: Int32Array;
   private hot = 0;
+  private hot2 = 0;
   /**
    * Per set: the roles (roleBit mask) whose role words it holds. Such a set also holds when
    * the sentence can refer to one of those roles, which is only worked out (possibleRoles) for
@@ -59,8 +63,8 @@ export class RuleSet {
     const setIds = new Map<string, number>();
     // set id -> word ids; identical sets share an id
     const sets: Int32Array[] = [];
-    // ids of the common words (pattern.ts' rarity heuristic) in the sets
-    const common = new Set<number>();
+    // word id -> how common the word is (pattern.ts' rarity heuristic), for the words of the sets
+    const weight = new Map<number, number>();
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
@@ -68,7 +72,7 @@ export class RuleSet {
         id = sets.length;
         setIds.set(key, id);
         sets.push(Int32Array.from(new Set(words), wordId));
-        for (const w of words) if (commonness([w]) > 1 && w.charCodeAt(0) !== 64) common.add(wordId(w));
+        for (const w of words) if (!isRoleWord(w)) weight.set(wordId(w), commonness([w]));
       }
       return id;
     };
@@ -94,11 +98,13 @@ export class RuleSet {
     this.wordSeen = new Uint32Array(words);
     const byWord: number[][] = Array.from({ length: words }, () => []);
     sets.forEach((ws, sid) => { for (const w of ws) if (!roleBits.has(w)) byWord[w].push(sid); });
-    // the hot words: common words (by the rarity heuristic) in the most sets
-    const hot = [...common].map((w) => [w, byWord[w].length]).filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 31);
+    // the hot words: the most marking work by an estimate, sets of the word times how common it is
+    const hot = [...weight].map(([w, c]) => [w, byWord[w].length * c]).filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 62);
     this.hotBit = new Int32Array(words);
-    hot.forEach(([w], k) => { this.hotBit[w] = 1 << k; byWord[w] = []; });
-    this.setHot = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | (w < words ? this.hotBit[w] : 0), 0));
+    this.hotBit2 = new Int32Array(words);
+    hot.forEach(([w], k) => { if (k < 31) this.hotBit[w] = 1 << k; else this.hotBit2[w] = 1 << (k - 31); byWord[w] = []; });
+    this.setHot = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | this.hotBit[w], 0));
+    this.setHot2 = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | this.hotBit2[w], 0));
     this.setsOfWord = byWord.map((l) => Int32Array.from(l));
     this.setOk = new Uint32Array(sets.length);
   }
@@ -126,16 +132,19 @@ export class RuleSet {
     const words = tokenWordIds(tokens);
     const known = this.wordSeen.length;
     let hot = 0;
+    let hot2 = 0;
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
       if (w !== 0 && w < known && this.wordSeen[w] !== gen) {
         this.wordSeen[w] = gen;
         present.push(w);
         hot |= this.hotBit[w];
+        hot2 |= this.hotBit2[w];
         for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
       }
     }
     this.hot = hot;
+    this.hot2 = hot2;
     for (const id of this.unanchored) { this.stamp[id] = gen; if (this.requiredHeld(id, gen, tokens, table)) ids.push(id); }
     for (const w of present) {
       for (const id of this.index[w]) {
@@ -153,7 +162,7 @@ export class RuleSet {
     const req = this.required[id];
     for (let k = 0; k < req.length; k++) {
       const sid = req[k];
-      if (this.setOk[sid] === gen || (this.setHot[sid] & this.hot) !== 0) continue;
+      if (this.wordHeld(sid, gen)) continue;
       const roles = this.setRoles[sid];
       if (roles === 0 || !table) return roles !== 0;
       if (this.rolesGen !== gen) {
@@ -165,12 +174,17 @@ export class RuleSet {
     return true;
   }
 
+  /** Whether the current sentence has a word of set `sid`. */
+  private wordHeld(sid: number, gen: number): boolean {
+    return this.setOk[sid] === gen || (this.setHot[sid] & this.hot) !== 0 || (this.setHot2[sid] & this.hot2) !== 0;
+  }
+
   /** Which generic reference patterns have all the words they need in the sentence just marked. */
   private refsOk(gen: number): RefsPossible {
     for (let k = 0; k < REF_KINDS.length; k++) {
       const req = this.refSets[k];
       let ok = true;
-      for (let j = 0; j < req.length && ok; j++) ok = this.setOk[req[j]] === gen || (this.setHot[req[j]] & this.hot) !== 0;
+      for (let j = 0; j < req.length && ok; j++) ok = this.wordHeld(req[j], gen);
       this.refsPossible[REF_KINDS[k]] = ok;
     }
     return this.refsPossible;
