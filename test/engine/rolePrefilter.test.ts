@@ -68,6 +68,18 @@ describe('role-aware prefilter', () => {
     assert.deepEqual(tried('Zxq must attend.', none), []);
   });
 
+  it('tries a pattern needing roles and no word only where all its roles are possible', () => {
+    const only = rulesFromYaml(rule('t-roles', ['< @perpetrator > @survivor']));
+    assert.deepEqual(patternPlan(only.rules[0].patterns[0]), [['@perpetrator'], ['@survivor']]);
+    const ids = (text: string) => only.candidates(sentence(text), table).map(([ri]) => only.rules[ri].id);
+    assert.deepEqual(ids('The report is late.'), []);
+    assert.deepEqual(ids('Jamie Kerr left.'), []);
+    assert.deepEqual(ids('The victim left.'), []);
+    const tokens = sentence('Jamie Kerr Kirsty Reid left.');
+    assert.deepEqual(ids('Jamie Kerr Kirsty Reid left.'), ['t-roles']);
+    assert.equal(matchPattern(only.rules[0].patterns[0], { tokens, roles: indexRoles(tokens, table, only.refs) }).length, 1);
+  });
+
   it('follows the note: a declared male survivor makes "he" a survivor reference', () => {
     const swapped = nameTable(detectRoles('Adults: Gary Lyon (father; non-abusing parent); Donna Lyon (mother; person causing harm)'));
     assert.deepEqual(matches('He must attend.', swapped), ['t-surv', 't-person']);

@@ -239,6 +239,7 @@ function anchorsOf(n: PNode, roles = false): string[] | undefined {
  * node matches references to its role; @person matches any reference but a professional one.
  */
 export const roleWord = (r: RoleName): string => '@' + r;
+export const isRoleWord = (w: string): boolean => w.charCodeAt(0) === 64; // '@'
 export const ROLE_WORDS: Readonly<Record<RoleName, string[]>> = {
   survivor: [roleWord('survivor')],
   perpetrator: [roleWord('perpetrator')],
@@ -280,7 +281,7 @@ const COMMON = new Set([
 ]);
 /** Role words count as very common: a sentence's roles are only known after its words, and most sentences can refer to the survivor. */
 function rarity(words: string[]): number {
-  return words.reduce((s, w) => s + (w.charCodeAt(0) === 64 /* @ */ ? 1000 : COMMON.has(w) ? 50 : 1), 0);
+  return words.reduce((s, w) => s + (isRoleWord(w) ? 1000 : COMMON.has(w) ? 50 : 1), 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 // patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
 
 import { PackedRulePack, planOf, rulesOf } from './packFormat';
-import { commonness, requiredSets, ROLE_NAMES, roleWord } from './pattern';
+import { commonness, isRoleWord, requiredSets, ROLE_NAMES, roleWord } from './pattern';
 import { CompiledRule, RulePack } from './ruleset';
 import { NameTable, possibleRoles, RefPatterns, RefsPossible, roleBit } from './roles';
 import { Token } from './text';
 import { maxWordId, tokenWordIds, wordId } from './wordIds';
 
-const isRoleWord = (w: string) => w.charCodeAt(0) === 64; // '@', see ROLE_WORDS
 const REF_KINDS = ['femaleRef', 'maleRef', 'survivorGeneric', 'perpetratorGeneric', 'childRef', 'professionalRef'] as const;
 
 export class RuleSet {
@@ -81,11 +80,13 @@ export class RuleSet {
       planOf(r).forEach((plan, pi) => {
         const id = this.pairs.length;
         this.pairs.push([ri, pi]);
-        // index on the rarest required set; the others are checked before matching (role
-        // words sort last, so only a pattern needing roles and no word is indexed on one)
-        this.required.push(plan.slice(1).map(setId));
+        // index on the rarest required set; the others are checked before matching. Role
+        // words sort last: a pattern whose rarest set holds one needs roles and no word, so it
+        // is tried on every sentence, after a check of all its sets
         const anchors = plan[0];
-        if (anchors.length === 0 || anchors.some(isRoleWord)) this.unanchored.push(id);
+        const byRole = anchors.some(isRoleWord);
+        this.required.push((byRole ? plan : plan.slice(1)).map(setId));
+        if (anchors.length === 0 || byRole) this.unanchored.push(id);
         else for (const a of new Set(anchors)) (this.index[wordId(a)] ??= []).push(id);
       });
     });
