@@ -34,10 +34,12 @@ export function isPacked(pack: RulePack | PackedRulePack): pack is PackedRulePac
 /**
  * The words a sentence must hold for the pattern to match: the rarest required set first (the
  * rule set indexes the pattern on it) and the others after (checked before matching). With no
- * required set, the pattern's own anchors (possibly none: the pattern is always tried).
+ * required set, the pattern's own anchors (possibly none: the pattern is always tried). A set
+ * may hold role words (ROLE_WORDS in pattern.ts): a pattern needing "@survivor" is only tried
+ * on a sentence that can refer to the survivor.
  */
 export function patternPlan(p: CompiledPattern): PatternPlan {
-  const req = requiredSets(p).sort((a, b) => commonness(a) - commonness(b));
+  const req = requiredSets(p, true).sort((a, b) => commonness(a) - commonness(b));
   return req.length > 0 ? req : [p.anchors];
 }
 

@@ -203,15 +203,20 @@ function isEmptyable(n: PNode): boolean {
   }
 }
 
-/** A set of token norms of which every match contains at least one, or undefined if none exists. */
-function anchorsOf(n: PNode): string[] | undefined {
+/**
+ * A set of token norms of which every match contains at least one, or undefined if none exists.
+ * With `roles`, a role node counts as its role words (ROLE_WORDS), so the set may mix words
+ * and roles: "a match holds one of these words or a reference to one of these roles".
+ */
+function anchorsOf(n: PNode, roles = false): string[] | undefined {
   switch (n.t) {
     case 'lit': return n.w;
-    case 'role': case 'pred': case 'opt': case 'gap': case 'not': return undefined;
+    case 'role': return roles ? ROLE_WORDS[n.r] : undefined;
+    case 'pred': case 'opt': case 'gap': case 'not': return undefined;
     case 'alt': {
       const all: string[] = [];
       for (const c of n.n) {
-        const a = anchorsOf(c);
+        const a = anchorsOf(c, roles);
         if (!a) return undefined;
         all.push(...a);
       }
@@ -220,7 +225,7 @@ function anchorsOf(n: PNode): string[] | undefined {
     case 'seq': {
       let best: string[] | undefined;
       for (const c of n.n) {
-        const a = anchorsOf(c);
+        const a = anchorsOf(c, roles);
         if (a && (!best || rarity(a) < rarity(best))) best = a;
       }
       return best;
@@ -229,15 +234,32 @@ function anchorsOf(n: PNode): string[] | undefined {
 }
 
 /**
+ * The pseudo-words standing for role references in the rule set's required sets (a token's
+ * norm never starts with '@': the tokenizer makes '@' a punctuation token of its own). A role
+ * node matches references to its role; @person matches any reference but a professional one.
+ */
+export const roleWord = (r: RoleName): string => '@' + r;
+export const isRoleWord = (w: string): boolean => w.charCodeAt(0) === 64; // '@'
+export const ROLE_WORDS: Readonly<Record<RoleName, string[]>> = {
+  survivor: [roleWord('survivor')],
+  perpetrator: [roleWord('perpetrator')],
+  child: [roleWord('child')],
+  professional: [roleWord('professional')],
+  person: (['survivor', 'perpetrator', 'child', 'person'] as const).map(roleWord),
+};
+
+/**
  * Every set of words of which a match must contain at least one, for the whole pattern: a
  * sentence missing any of them cannot match, which the rule set checks before matching.
+ * With `roles`, sets may hold role words (see anchorsOf): the rule set's prefilter, which
+ * knows which roles a sentence can refer to, reads them; the matcher's anchor does not.
  */
-export function requiredSets(p: CompiledPattern): string[][] {
+export function requiredSets(p: CompiledPattern, roles = false): string[][] {
   const out: string[][] = [];
   const walk = (n: PNode) => {
     if (n.t === 'lit') out.push(n.w);
     else if (n.t === 'seq') n.n.forEach(walk);
-    else if (n.t === 'alt') { const a = anchorsOf(n); if (a) out.push(a); }
+    else if (n.t === 'alt' || (roles && n.t === 'role')) { const a = anchorsOf(n, roles); if (a) out.push(a); }
   };
   walk(p.prefix); walk(p.core); walk(p.suffix);
   return out;
@@ -257,8 +279,9 @@ const COMMON = new Set([
   'father', 'ms', 'mr', 'children', 'child', 'police', 'school', 'home', 'visit', 'back', 'time', 'should', 'may', 'must',
   'one', 'two', 'since', 'because', 'while', 'get', 'got', 'go', 'went', 'come', 'came', 'see', 'seen', 'saw', 'made',
 ]);
+/** Role words count as very common: a sentence's roles are only known after its words, and most sentences can refer to the survivor. */
 function rarity(words: string[]): number {
-  return words.reduce((s, w) => s + (COMMON.has(w) ? 50 : 1), 0);
+  return words.reduce((s, w) => s + (isRoleWord(w) ? 1000 : COMMON.has(w) ? 50 : 1), 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -334,7 +357,12 @@ interface Prepared {
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
 }
-const prepared = new WeakMap<CompiledPattern, Prepared>();
+/**
+ * A pattern's runtime form, kept on the pattern under a symbol (JSON of the pattern ignores it):
+ * looked up on every match call, where a WeakMap lookup was a tenth of a failing call's cost.
+ */
+const PREPARED = Symbol('prepared');
+type WithPrepared = CompiledPattern & { [PREPARED]?: Prepared };
 
 /** The ways a match can begin: one of these words, a role reference, or a token passing a predicate. */
 interface Starts {
@@ -344,7 +372,7 @@ interface Starts {
 }
 
 function prepare(p: CompiledPattern): Prepared {
-  let r = prepared.get(p);
+  let r = (p as WithPrepared)[PREPARED];
   if (r) return r;
   // class nodes can be shared between places in a pattern: one runtime node per source node
   const built = new Map<PNode, RNode>();
@@ -426,7 +454,7 @@ function prepare(p: CompiledPattern): Prepared {
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
   };
-  prepared.set(p, r);
+  Object.defineProperty(p, PREPARED, { value: r });
   return r;
 }
 
@@ -533,27 +561,32 @@ class MemoTable {
 const memoTables: MemoTable[] = [];
 let memoDepth = 0;
 
-/** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first. */
+/** What most calls return (nine in ten find nothing): shared, so frozen. */
+const NO_MATCHES: PatternMatch[] = Object.freeze([]) as unknown as PatternMatch[];
+
+/** Matches a compiled pattern against a sentence; returns non-overlapping matches, leftmost first (callers must not modify the array). */
 export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] {
   const prep = prepare(p);
-  const out: PatternMatch[] = [];
+  let out = NO_MATCHES;
   const n = env.tokens.length;
   // after prepare: the pattern's words are numbered before the sentence's are looked up
   const ids = tokenWordIds(env.tokens);
   let ctx: Ctx2 | undefined;
   // starts are only possible within maxLen tokens before an anchor word
+  const anchor = prep.anchor;
   let allowedFrom = -1;
   let nextAnchor = -1;
-  const findAnchor = (from: number) => {
-    for (let q = from; q < n; q++) if (hasBit(prep.anchor!, ids[q])) return q;
-    return n + prep.maxLen;
-  };
   let from = 0;
   try {
     for (let s = from; s < n; s++) {
       if (s < from) continue;
-      if (prep.anchor) {
-        if (nextAnchor < s) { nextAnchor = findAnchor(s); allowedFrom = nextAnchor - prep.maxLen + 1; }
+      if (anchor) {
+        if (nextAnchor < s) {
+          nextAnchor = s;
+          while (nextAnchor < n && !hasBit(anchor, ids[nextAnchor])) nextAnchor++;
+          if (nextAnchor === n) nextAnchor = n + prep.maxLen;
+          allowedFrom = nextAnchor - prep.maxLen + 1;
+        }
         if (nextAnchor >= n) break;
         if (s < allowedFrom) { s = allowedFrom - 1; continue; }
       }
@@ -579,6 +612,7 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
         }
       }
       if (best) {
+        if (out === NO_MATCHES) out = [];
         out.push(best);
         from = Math.max(best.coreEnd, s + 1);
       }

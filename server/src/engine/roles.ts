@@ -5,7 +5,7 @@
 // is unknown the placeholder stays a visible slot such as [perpetrator].
 
 import names from './data/first-names.json';
-import { CompiledPattern, matchPattern, RoleIndex, RoleName } from './pattern';
+import { CompiledPattern, matchPattern, RoleIndex, RoleName, ROLE_NAMES } from './pattern';
 import { normWord, Token, TokenKind } from './text';
 
 export type Gender = 'f' | 'm' | undefined;
@@ -186,6 +186,45 @@ export interface NameTable {
   /** How gendered references map to roles for this note. */
   female: RoleName;
   male: RoleName;
+  /** First word of a name -> the roles (roleBit) of the names starting with it. */
+  firstRoles: Map<string, number>;
+}
+
+/** A role as one bit of a mask (ROLE_NAMES order). */
+export function roleBit(r: RoleName): number {
+  return 1 << ROLE_NAMES.indexOf(r);
+}
+
+/** Which of the generic reference patterns (RefPatterns) can match a sentence, by its words. */
+export type RefsPossible = Record<keyof RefPatterns, boolean>;
+
+/**
+ * The roles (a roleBit mask) a sentence can hold a reference to, without building its role
+ * index: a superset of the roles indexRoles finds. A reference is a declared name (it starts
+ * with the first word of one in the name table), a generic reference (`refs` says which of
+ * those patterns have their required words in the sentence) or an undeclared first name (a
+ * capitalised word with a gender in the names list). The rule set's prefilter skips the
+ * patterns that need any other role.
+ */
+export function possibleRoles(tokens: Token[], table: NameTable, refs: RefsPossible): number {
+  const f = roleBit(table.female);
+  const m = roleBit(table.male);
+  let mask = 0;
+  if (refs.perpetratorGeneric) mask |= roleBit('perpetrator');
+  if (refs.survivorGeneric) mask |= roleBit('survivor');
+  if (refs.femaleRef) mask |= f;
+  if (refs.maleRef) mask |= m;
+  if (refs.childRef) mask |= roleBit('child');
+  if (refs.professionalRef) mask |= roleBit('professional');
+  const names = table.firstRoles.size > 0 ? table.firstRoles : undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (names) mask |= names.get(t.norm) ?? 0;
+    if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
+    const g = nameGender(t.text);
+    if (g) mask |= g === 'f' ? f : m;
+  }
+  return mask;
 }
 
 export function nameTable(roles: Roles): NameTable {
@@ -206,13 +245,15 @@ export function nameTable(roles: Roles): NameTable {
   const pg = roles.perpetrator?.gender ?? (sg === 'f' ? 'm' : 'f');
   const map = (g: 'f' | 'm'): RoleName => (sg === pg ? 'person' : sg === g ? 'survivor' : pg === g ? 'perpetrator' : 'person');
   const byFirst: NameTable['byFirst'] = new Map();
+  const firstRoles = new Map<string, number>();
   for (const q of seqs) {
     if (q.norms.length === 0) continue;
     let list = byFirst.get(q.norms[0]);
     if (!list) byFirst.set(q.norms[0], (list = []));
     list.push(q);
+    firstRoles.set(q.norms[0], (firstRoles.get(q.norms[0]) ?? 0) | roleBit(q.role));
   }
-  return { seqs, byFirst, female: map('f'), male: map('m') };
+  return { seqs, byFirst, female: map('f'), male: map('m'), firstRoles };
 }
 
 /** Finds every role reference in a sentence: declared names first, then generic references and first names. */
@@ -224,7 +265,8 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
     if (!list.some((r) => r.role === role && r.len === len)) list.push({ role, len });
   };
   const env = { tokens, roles: idx };
-  const named = new Set<number>();
+  // per token: 1 inside a declared name, 2 inside any reference (an array: a Set per sentence was most of this function's cost)
+  const cover = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const starting = table.byFirst.get(tokens[i].norm);
     if (!starting) continue;
@@ -234,12 +276,12 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
       for (let k = 0; k < s.norms.length && ok; k++) ok = tokens[i + k].norm === s.norms[k];
       if (ok) {
         add(i, s.role, s.norms.length);
-        for (let k = 0; k < s.norms.length; k++) named.add(i + k);
+        cover.fill(1, i, i + s.norms.length);
       }
     }
   }
   const apply = (p: CompiledPattern, role: RoleName) => {
-    for (const m of matchPattern(p, env)) if (!named.has(m.start)) add(m.start, role, m.end - m.start);
+    for (const m of matchPattern(p, env)) if (cover[m.start] === 0) add(m.start, role, m.end - m.start);
   };
   apply(refs.perpetratorGeneric, 'perpetrator');
   apply(refs.survivorGeneric, 'survivor');
@@ -249,17 +291,16 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   apply(refs.professionalRef, 'professional');
   // undeclared first names: a likely role from the name, as a fallback only, and never for a
   // word already inside a reference ("Ms Reid": Reid is a surname, whatever the name list says)
-  const covered = new Set<number>(named);
-  for (const [start, refs] of idx) for (const r of refs) for (let k = 0; k < r.len; k++) covered.add(start + k);
+  for (const [start, refs] of idx) for (const r of refs) cover.fill(2, start, Math.min(start + r.len, tokens.length));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (covered.has(i) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
+    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
     const g = nameGender(t.text);
     if (!g) continue;
     let len = 1;
     // "Kirsty Reid": take a following capitalised surname along
     const nx = tokens[i + 1];
-    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && !covered.has(i + 1)) len = 2;
+    if (nx && nx.cap && nx.kind === TokenKind.Word && !nameGender(nx.text) && cover[i + 1] === 0) len = 2;
     add(i, g === 'f' ? table.female : table.male, len);
   }
   return idx;

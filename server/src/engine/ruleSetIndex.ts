@@ -2,10 +2,13 @@
 // patterns whose rarest required word occurs in it (the cheap prefilter in front of matching).
 
 import { PackedRulePack, planOf, rulesOf } from './packFormat';
+import { commonness, isRoleWord, requiredSets, ROLE_NAMES, roleWord } from './pattern';
 import { CompiledRule, RulePack } from './ruleset';
-import { RefPatterns } from './roles';
+import { NameTable, possibleRoles, RefPatterns, RefsPossible, roleBit } from './roles';
 import { Token } from './text';
 import { maxWordId, tokenWordIds, wordId } from './wordIds';
+
+const REF_KINDS = ['femaleRef', 'maleRef', 'survivorGeneric', 'perpetratorGeneric', 'childRef', 'professionalRef'] as const;
 
 export class RuleSet {
   /**
@@ -23,21 +26,53 @@ export class RuleSet {
    * of scanning each required set's words (a class can hold a hundred) for one it has.
    */
   private readonly setsOfWord: Int32Array[];
+  /**
+   * The commonest words ("the", "to", ...) are in a hundred sets each and in most sentences:
+   * marking their sets was most of the prefilter's cost. Up to 62 of them are bits instead, in
+   * two 31-bit masks (`hotBit`, `hotBit2` by word id); a set's `setHot`/`setHot2` hold the bits
+   * of those it contains and the sentence's `hot`/`hot2` those it has, so such a set holds when
+   * the masks meet.
+   */
+  private readonly hotBit: Int32Array;
+  private readonly hotBit2: Int32Array;
+  private readonly setHot: Int32Array;
+  private readonly setHot2: Int32Array;
+  private hot = 0;
+  private hot2 = 0;
+  /**
+   * Per set: the roles (roleBit mask) whose role words it holds. Such a set also holds when
+   * the sentence can refer to one of those roles, which is only worked out (possibleRoles) for
+   * a sentence where a pattern needs it: most sentences have no such candidate.
+   */
+  private readonly setRoles: Uint8Array;
   /** Reused per call, stamped with `generation` so nothing is cleared between sentences. */
   private readonly stamp: Uint32Array;
   private readonly wordSeen: Uint32Array;
   /** Stamped with `generation` when the current sentence has a word of the set. */
   private readonly setOk: Uint32Array;
   private generation = 0;
+  /** Per generic reference pattern (REF_KINDS order): the ids of the sets of words it needs. */
+  private readonly refSets: number[][];
+  private readonly refsPossible = {} as RefsPossible;
+  /** The current sentence's possible roles, when `rolesGen` is the current generation. */
+  private roles = 0;
+  private rolesGen = 0;
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
     const setIds = new Map<string, number>();
     // set id -> word ids; identical sets share an id
     const sets: Int32Array[] = [];
+    // word id -> how common the word is (pattern.ts' rarity heuristic), for the words of the sets
+    const weight = new Map<number, number>();
     const setId = (words: string[]) => {
       const key = [...new Set(words)].sort().join('\0');
       let id = setIds.get(key);
-      if (id === undefined) { id = sets.length; setIds.set(key, id); sets.push(Int32Array.from(new Set(words), wordId)); }
+      if (id === undefined) {
+        id = sets.length;
+        setIds.set(key, id);
+        sets.push(Int32Array.from(new Set(words), wordId));
+        for (const w of words) if (!isRoleWord(w)) weight.set(wordId(w), commonness([w]));
+      }
       return id;
     };
     rules.forEach((r, ri) => {
@@ -45,19 +80,32 @@ export class RuleSet {
       planOf(r).forEach((plan, pi) => {
         const id = this.pairs.length;
         this.pairs.push([ri, pi]);
-        // index on the rarest required set; the others are checked before matching
-        this.required.push(plan.slice(1).map(setId));
+        // index on the rarest required set; the others are checked before matching. Role
+        // words sort last: a pattern whose rarest set holds one needs roles and no word, so it
+        // is tried on every sentence, after a check of all its sets
         const anchors = plan[0];
-        if (anchors.length === 0) this.unanchored.push(id);
-        for (const a of new Set(anchors)) (this.index[wordId(a)] ??= []).push(id);
+        const byRole = anchors.some(isRoleWord);
+        this.required.push((byRole ? plan : plan.slice(1)).map(setId));
+        if (anchors.length === 0 || byRole) this.unanchored.push(id);
+        else for (const a of new Set(anchors)) (this.index[wordId(a)] ??= []).push(id);
       });
     });
+    this.refSets = REF_KINDS.map((k) => requiredSets(refs[k]).map(setId));
+    const roleBits = new Map(ROLE_NAMES.map((r) => [wordId(roleWord(r)), roleBit(r)]));
+    this.setRoles = Uint8Array.from(sets, (ws) => ws.reduce((m, w) => m | (roleBits.get(w) ?? 0), 0));
     this.stamp = new Uint32Array(this.pairs.length);
     const words = maxWordId() + 1;
     for (let w = 0; w < words; w++) this.index[w] ??= [];
     this.wordSeen = new Uint32Array(words);
     const byWord: number[][] = Array.from({ length: words }, () => []);
-    sets.forEach((ws, sid) => { for (const w of ws) byWord[w].push(sid); });
+    sets.forEach((ws, sid) => { for (const w of ws) if (!roleBits.has(w)) byWord[w].push(sid); });
+    // the hot words: the most marking work by an estimate, sets of the word times how common it is
+    const hot = [...weight].map(([w, c]) => [w, byWord[w].length * c]).filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 62);
+    this.hotBit = new Int32Array(words);
+    this.hotBit2 = new Int32Array(words);
+    hot.forEach(([w], k) => { if (k < 31) this.hotBit[w] = 1 << k; else this.hotBit2[w] = 1 << (k - 31); byWord[w] = []; });
+    this.setHot = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | this.hotBit[w], 0));
+    this.setHot2 = Int32Array.from(sets, (ws) => ws.reduce((m, w) => m | this.hotBit2[w], 0));
     this.setsOfWord = byWord.map((l) => Int32Array.from(l));
     this.setOk = new Uint32Array(sets.length);
   }
@@ -73,40 +121,81 @@ export class RuleSet {
     return new RuleSet(version, [...this.rules.filter((r) => !ids.has(r.id)), ...extra], this.refs);
   }
 
-  /** [ruleIndex, patternIndex] pairs that may match this sentence, in rule order. */
-  candidates(tokens: Token[]): Array<[number, number]> {
+  /**
+   * [ruleIndex, patternIndex] pairs that may match this sentence, in rule order. With the
+   * note's name table, a pattern needing a reference to a role the sentence cannot refer to
+   * is left out (possibleRoles); without one, every role counts as possible.
+   */
+  candidates(tokens: Token[], table?: NameTable): Array<[number, number]> {
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const ids: number[] = [];
-    for (const id of this.unanchored) { this.stamp[id] = gen; ids.push(id); }
     const present: number[] = [];
     const words = tokenWordIds(tokens);
     const known = this.wordSeen.length;
+    let hot = 0;
+    let hot2 = 0;
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
       if (w !== 0 && w < known && this.wordSeen[w] !== gen) {
         this.wordSeen[w] = gen;
         present.push(w);
+        hot |= this.hotBit[w];
+        hot2 |= this.hotBit2[w];
         for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
       }
     }
+    this.hot = hot;
+    this.hot2 = hot2;
+    for (const id of this.unanchored) { this.stamp[id] = gen; if (this.requiredHeld(id, gen, tokens, table)) ids.push(id); }
     for (const w of present) {
       for (const id of this.index[w]) {
         if (this.stamp[id] === gen) continue;
         this.stamp[id] = gen;
-        const req = this.required[id];
-        let ok = true;
-        for (let k = 0; k < req.length && ok; k++) ok = this.setOk[req[k]] === gen;
-        if (ok) ids.push(id);
+        if (this.requiredHeld(id, gen, tokens, table)) ids.push(id);
       }
     }
     ids.sort((a, b) => a - b);
     return ids.map((id) => this.pairs[id]);
   }
 
+  /** Whether the current sentence holds a word, or can refer to a role, of every other set pattern `id` needs. */
+  private requiredHeld(id: number, gen: number, tokens: Token[], table: NameTable | undefined): boolean {
+    const req = this.required[id];
+    for (let k = 0; k < req.length; k++) {
+      const sid = req[k];
+      if (this.wordHeld(sid, gen)) continue;
+      const roles = this.setRoles[sid];
+      if (roles === 0 || !table) return roles !== 0;
+      if (this.rolesGen !== gen) {
+        this.rolesGen = gen;
+        this.roles = possibleRoles(tokens, table, this.refsOk(gen));
+      }
+      if ((this.roles & roles) === 0) return false;
+    }
+    return true;
+  }
+
+  /** Whether the current sentence has a word of set `sid`. */
+  private wordHeld(sid: number, gen: number): boolean {
+    return this.setOk[sid] === gen || (this.setHot[sid] & this.hot) !== 0 || (this.setHot2[sid] & this.hot2) !== 0;
+  }
+
+  /** Which generic reference patterns have all the words they need in the sentence just marked. */
+  private refsOk(gen: number): RefsPossible {
+    for (let k = 0; k < REF_KINDS.length; k++) {
+      const req = this.refSets[k];
+      let ok = true;
+      for (let j = 0; j < req.length && ok; j++) ok = this.wordHeld(req[j], gen);
+      this.refsPossible[REF_KINDS[k]] = ok;
+    }
+    return this.refsPossible;
+  }
+
   private resetStamps(): number {
     this.stamp.fill(0);
     this.wordSeen.fill(0);
     this.setOk.fill(0);
+    this.rolesGen = 0;
     this.generation = 1;
     return 1;
   }
