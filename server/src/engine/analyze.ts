@@ -176,7 +176,7 @@ export class Analyzer {
     const paragraphHits = new Map<number, { finding: Finding; count: number }>();
     for (let si = 0; si < prepared.length; si++) {
       const p = prepared[si];
-      for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens, table)) {
+      for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens, shared.table)) {
         if (!this.active[ri]) continue;
         const rule = rules[ri];
         for (const m of matchPattern(rule.patterns[pi], p)) {
