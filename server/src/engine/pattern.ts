@@ -629,6 +629,34 @@ const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
 const SINGLES: number[][] = [];
 const single = (p: number): number[] => (SINGLES[p] ??= [p]);
+/** Shared runs pos, pos+1, ..., pos+k (a gap's ends), by pos then k: a gap made a fresh array at every (node, position). */
+const RUNS: number[][][] = [];
+function run(pos: number, k: number): number[] {
+  const byLen = (RUNS[pos] ??= []);
+  let r = byLen[k];
+  if (r === undefined) {
+    r = [];
+    for (let i = 0; i <= k; i++) r.push(pos + i);
+    byLen[k] = r;
+  }
+  return r;
+}
+
+/**
+ * `acc` with the positions of `more` it lacks appended, in the order a Set would keep (the
+ * order decides ties between equally long matches). Lists hold a few positions, so a scan
+ * beats a Set, and `acc` itself is returned when nothing is new (lists are never mutated).
+ */
+function union(acc: number[], more: number[]): number[] {
+  let out: number[] | undefined;
+  for (let j = 0; j < more.length; j++) {
+    const x = more[j];
+    if (acc.includes(x) || (out !== undefined && out.includes(x))) continue;
+    if (out === undefined) out = acc.slice();
+    out.push(x);
+  }
+  return out ?? acc;
+}
 
 /** All positions where `node` can end when started at `pos` (memoised per sentence). */
 function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
@@ -661,21 +689,26 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'role': {
       const refs = ctx.env.roles.get(pos);
       if (!refs) return EMPTY;
-      const r: number[] = [];
-      for (const ref of refs) if (ref.role === node.r || (node.r === 'person' && ref.role !== 'professional')) r.push(pos + ref.len);
-      return r;
-    }
-    case 'gap': {
-      const r = [pos];
-      for (let k = 1; k <= node.max!; k++) {
-        const t = toks[pos + k - 1];
-        if (t === undefined || (t.kind === TokenKind.Punct && BARRIER.has(t.text))) break;
-        r.push(pos + k);
+      let r: number[] = EMPTY;
+      for (const ref of refs) {
+        if (ref.role !== node.r && (node.r !== 'person' || ref.role === 'professional')) continue;
+        // "person" takes both adults: two references of one length are one end
+        if (r === EMPTY) r = single(pos + ref.len);
+        else if (!r.includes(pos + ref.len)) r = r.concat(pos + ref.len);
       }
       return r;
     }
+    case 'gap': {
+      let k = 0;
+      for (; k < node.max!; k++) {
+        const t = toks[pos + k];
+        if (t === undefined || (t.kind === TokenKind.Punct && BARRIER.has(t.text))) break;
+      }
+      return run(pos, k);
+    }
     case 'opt': {
       const inner = ends(node.kid!, pos, ctx);
+      if (inner.length === 0) return single(pos);
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
@@ -688,7 +721,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
         const e = ends(kids[i], pos, ctx);
         if (e.length === 0) continue;
         if (!acc) acc = e;
-        else { if (acc === e) continue; const set = new Set(acc); for (const x of e) set.add(x); acc = [...set]; }
+        else if (acc !== e) acc = union(acc, e);
       }
       return acc ?? EMPTY;
     }
@@ -696,10 +729,13 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
       let cur: number[] = single(pos);
       for (const c of node.kids!) {
         if (cur.length === 1) { cur = ends(c, cur[0], ctx); if (cur.length === 0) return EMPTY; continue; }
-        const next = new Set<number>();
-        for (const p of cur) for (const e of ends(c, p, ctx)) next.add(e);
-        if (next.size === 0) return EMPTY;
-        cur = [...next];
+        let next = EMPTY;
+        for (const p of cur) {
+          const e = ends(c, p, ctx);
+          if (e.length !== 0) next = next === EMPTY ? e : next === e ? next : union(next, e);
+        }
+        if (next.length === 0) return EMPTY;
+        cur = next;
       }
       return cur;
     }
