@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { detectRoles, placeholderValue } from '../../server/src/engine';
+import names from '../../server/src/engine/data/first-names.json';
+import { genderOfName, nameGender } from '../../server/src/engine/roles';
 
 describe('role detection', () => {
   it('reads a chronology header', () => {
@@ -36,5 +38,22 @@ describe('role detection', () => {
     assert.equal(placeholderValue(r, 'survivor'), 'Mum');
     assert.equal(placeholderValue(r, 'perpetrator'), 'Dad');
     assert.equal(placeholderValue(detectRoles('She said he came back.'), 'perpetrator'), undefined);
+  });
+});
+
+describe('nameGender memo', () => {
+  it('answers as the unmemoised lookup for every listed name, in any case, asked twice', () => {
+    const words = [...names.female, ...names.male, 'will', 'Will', 'Reid', 'The', 'x', ''];
+    let gendered = 0;
+    for (const w of words) {
+      for (const form of [w, w.toUpperCase(), w[0] ? w[0].toUpperCase() + w.slice(1) : w]) {
+        const want = genderOfName(form);
+        if (want) gendered++;
+        assert.equal(nameGender(form), want, form);
+        assert.equal(nameGender(form), want, `${form} (memoised)`);
+      }
+    }
+    // the list is not all ambiguous: most listed names have a gender
+    assert.ok(gendered > words.length, `${gendered} gendered forms`);
   });
 });

@@ -40,7 +40,27 @@ const NAME_STOPWORDS = new Set([
   'dean', 'gay', 'kay', 'lee', 'van', 'wade', 'west', 'young', 'king', 'price', 'hunter', 'carter', 'mason', 'cook',
 ]);
 
+/**
+ * nameGender's answers by the word as written (0 none, 1 'f', 2 'm'): it is asked for every
+ * capitalised token of each sentence whose roles are needed, where lower-casing the word and
+ * three Set lookups showed in profiles; the same few hundred capitalised words recur. Bounded
+ * (any text passes through), cleared when full.
+ */
+const GENDER_OF = new Map<string, number>();
+const GENDER_OF_MAX = 20000;
+const GENDER_CODES: readonly Gender[] = [undefined, 'f', 'm'];
+
 export function nameGender(first: string): Gender {
+  const code = GENDER_OF.get(first);
+  if (code !== undefined) return GENDER_CODES[code];
+  const g = genderOfName(first);
+  if (GENDER_OF.size >= GENDER_OF_MAX) GENDER_OF.clear();
+  GENDER_OF.set(first, g === 'f' ? 1 : g === 'm' ? 2 : 0);
+  return g;
+}
+
+/** @internal nameGender without its memo (tests compare the two). */
+export function genderOfName(first: string): Gender {
   const w = first.toLowerCase();
   if (NAME_STOPWORDS.has(w)) return undefined;
   const f = FEMALE.has(w);
