@@ -356,6 +356,13 @@ interface Prepared {
   maxLen: number;
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
+  /**
+   * The prefix / suffix is empty (no `<`, or nothing before `<` or after `>`: most patterns).
+   * Then it ends where it starts, which the match loop uses directly: at every start, the two
+   * trivial nodes were a fifth of the memo lookups and computations.
+   */
+  bareStart: boolean;
+  bareEnd: boolean;
 }
 /**
  * A pattern's runtime form, kept on the pattern under a symbol (JSON of the pattern ignores it):
@@ -453,10 +460,14 @@ function prepare(p: CompiledPattern): Prepared {
     anchor: req.length > 0 ? idBits(idSet(req[0])) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
+    bareStart: isEmptySeq(p.prefix),
+    bareEnd: isEmptySeq(p.suffix),
   };
   Object.defineProperty(p, PREPARED, { value: r });
   return r;
 }
+
+const isEmptySeq = (n: PNode): boolean => n.t === 'seq' && n.n.length === 0;
 
 /** Longest role reference the matcher expects ("the children's mother", "Mr John Paul Kerr"). */
 const MAX_ROLE_TOKENS = 8;
@@ -598,16 +609,19 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
         memo.begin(prep.nodes, n);
         ctx = { env, ids, n, memo };
       }
-      const pre = ends(prep.prefix, s, ctx);
+      const pre = prep.bareStart ? single(s) : ends(prep.prefix, s, ctx);
       let best: PatternMatch | undefined;
       for (const e of pre) {
         const cores = ends(prep.core, e, ctx);
         for (const c of cores) {
           if (c === e) continue;
-          const suf = ends(prep.suffix, c, ctx);
-          if (suf.length === 0) continue;
-          let end = suf[0];
-          for (const x of suf) if (x > end) end = x;
+          let end = c;
+          if (!prep.bareEnd) {
+            const suf = ends(prep.suffix, c, ctx);
+            if (suf.length === 0) continue;
+            end = suf[0];
+            for (const x of suf) if (x > end) end = x;
+          }
           if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
         }
       }
