@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { detectRoles, placeholderValue } from '../../server/src/engine';
 import names from '../../server/src/engine/data/first-names.json';
-import { genderOfName, nameGender } from '../../server/src/engine/roles';
+import { genderOfName, nameGender, undeclaredNameGender } from '../../server/src/engine/roles';
 
 describe('role detection', () => {
   it('reads a chronology header', () => {
@@ -42,7 +42,7 @@ describe('role detection', () => {
 });
 
 describe('nameGender memo', () => {
-  it('answers as the unmemoised lookup for every listed name, in any case, asked twice', () => {
+  it('answers as the unmemoised lookup for every listed name, in any case, asked twice (and as an undeclared name)', () => {
     const words = [...names.female, ...names.male, 'will', 'Will', 'Reid', 'The', 'x', ''];
     let gendered = 0;
     for (const w of words) {
@@ -51,6 +51,10 @@ describe('nameGender memo', () => {
         if (want) gendered++;
         assert.equal(nameGender(form), want, form);
         assert.equal(nameGender(form), want, `${form} (memoised)`);
+        // as an undeclared name, a word in capitals is a heading or an acronym, not a name
+        const undeclared = form.length > 1 && form === form.toUpperCase() ? undefined : want;
+        assert.equal(undeclaredNameGender(form), undeclared, `${form} (undeclared)`);
+        assert.equal(undeclaredNameGender(form), undeclared, `${form} (undeclared, memoised)`);
       }
     }
     // the list is not all ambiguous: most listed names have a gender

@@ -764,6 +764,13 @@ const NOT_NAMES = new Set([
 
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'adult', 'child', 'baby', 'sibling', 'mother', 'father', 'person', 'male', 'female']);
 
+/** /^[A-Z]$/ without a regular expression: %name is tested at every word of many sentences. */
+function isCapitalLetter(text: string): boolean {
+  if (text.length !== 1) return false;
+  const c = text.charCodeAt(0);
+  return c >= 65 && c <= 90;
+}
+
 function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean {
   switch (p) {
     case 'word': return t.kind === TokenKind.Word;
@@ -772,7 +779,7 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
     case 'name':
       // anonymised records: "Mr A", "Ms B" (a single capital after a title is a name, not the article)
-      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      if (t.kind === TokenKind.Word && isCapitalLetter(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
       return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
     case 'quoted': return t.quoted;
   }

@@ -59,6 +59,23 @@ export function nameGender(first: string): Gender {
   return g;
 }
 
+/**
+ * The gender of a capitalised word read as an undeclared first name: none for a word in
+ * capitals ("KIRSTY", "CAMHS": a heading or an acronym), else nameGender. Memoised by the word
+ * as written like nameGender, since the test for capitals made an upper-cased copy of every
+ * capitalised token.
+ */
+const NAME_GENDER_OF = new Map<string, number>();
+
+export function undeclaredNameGender(text: string): Gender {
+  const code = NAME_GENDER_OF.get(text);
+  if (code !== undefined) return GENDER_CODES[code];
+  const g = text.length > 1 && text === text.toUpperCase() ? undefined : nameGender(text);
+  if (NAME_GENDER_OF.size >= GENDER_OF_MAX) NAME_GENDER_OF.clear();
+  NAME_GENDER_OF.set(text, g === 'f' ? 1 : g === 'm' ? 2 : 0);
+  return g;
+}
+
 /** @internal nameGender without its memo (tests compare the two). */
 export function genderOfName(first: string): Gender {
   const w = first.toLowerCase();
@@ -240,8 +257,8 @@ export function possibleRoles(tokens: Token[], table: NameTable, refs: RefsPossi
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (names) mask |= names.get(t.norm) ?? 0;
-    if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
-    const g = nameGender(t.text);
+    if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word) continue;
+    const g = undeclaredNameGender(t.text);
     if (g) mask |= g === 'f' ? f : m;
   }
   return mask;
@@ -314,8 +331,8 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   for (const [start, refs] of idx) for (const r of refs) cover.fill(2, start, Math.min(start + r.len, tokens.length));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
-    const g = nameGender(t.text);
+    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word) continue;
+    const g = undeclaredNameGender(t.text);
     if (!g) continue;
     let len = 1;
     // "Kirsty Reid": take a following capitalised surname along
