@@ -316,7 +316,7 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
  */
 interface RNode {
   t: PNode['t'];
-  /** Memo slot (unique per pattern); -1 for word nodes, which need none and are shared between patterns. */
+  /** Memo slot (unique per pattern); -1 for word nodes and the empty sequence, which need none and are shared between patterns. */
   id: number;
   /** lit: the accepted norms. */
   set?: IdSet;
@@ -431,6 +431,8 @@ function prepare(p: CompiledPattern): Prepared {
       }
       return l;
     }
+    // an empty sequence ends where it starts: no memo slot either (see `ends`)
+    if (isEmptySeq(n)) return EMPTY_SEQ;
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
@@ -468,6 +470,8 @@ function prepare(p: CompiledPattern): Prepared {
 }
 
 const isEmptySeq = (n: PNode): boolean => n.t === 'seq' && n.n.length === 0;
+/** The runtime node of every empty sequence (an empty branch, an empty prefix), shared like word nodes. */
+const EMPTY_SEQ: RNode = { t: 'seq', id: -1, kids: [] };
 
 /** Longest role reference the matcher expects ("the children's mother", "Mr John Paul Kerr"). */
 const MAX_ROLE_TOKENS = 8;
@@ -679,6 +683,8 @@ function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
     if (pos >= ctx.n || !hasId(node.firstWords, ctx.ids[pos])) return EMPTY;
     if (node.t === 'lit') return single(pos + 1);
   }
+  // the shared empty sequence (word nodes, the other shared nodes, were answered above)
+  if (node.id < 0) return single(pos);
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
   const memo = ctx.memo;
   const key = node.id * memo.stride + pos;
