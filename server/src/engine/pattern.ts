@@ -660,6 +660,13 @@ function run(pos: number, k: number): number[] {
   return r;
 }
 
+/** Shared lists [pos, end] for end > pos (an optional node that can also end later), by pos then end - pos. */
+const PAIRS: number[][][] = [];
+function pair(pos: number, end: number): number[] {
+  const byGap = (PAIRS[pos] ??= []);
+  return (byGap[end - pos] ??= [pos, end]);
+}
+
 /**
  * `acc` with the positions of `more` it lacks appended, in the order a Set would keep (the
  * order decides ties between equally long matches). Lists hold a few positions, so a scan
@@ -729,6 +736,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'opt': {
       const inner = ends(node.kid!, pos, ctx);
       if (inner.length === 0) return single(pos);
+      if (inner.length === 1 && inner[0] > pos) return pair(pos, inner[0]);
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
