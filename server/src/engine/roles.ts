@@ -41,43 +41,27 @@ const NAME_STOPWORDS = new Set([
 ]);
 
 /**
- * nameGender's answers by the word as written (0 none, 1 'f', 2 'm'): it is asked for every
- * capitalised token of each sentence whose roles are needed, where lower-casing the word and
- * three Set lookups showed in profiles; the same few hundred capitalised words recur. Bounded
- * (any text passes through), cleared when full.
- */
-const GENDER_OF = new Map<string, number>();
-const GENDER_OF_MAX = 20000;
-const GENDER_CODES: readonly Gender[] = [undefined, 'f', 'm'];
-
-export function nameGender(first: string): Gender {
-  const code = GENDER_OF.get(first);
-  if (code !== undefined) return GENDER_CODES[code];
-  const g = genderOfName(first);
-  if (GENDER_OF.size >= GENDER_OF_MAX) GENDER_OF.clear();
-  GENDER_OF.set(first, g === 'f' ? 1 : g === 'm' ? 2 : 0);
-  return g;
-}
-
-/**
  * The gender of a capitalised word read as an undeclared first name: none for a word in
- * capitals ("KIRSTY", "CAMHS": a heading or an acronym), else nameGender. Memoised by the word
- * as written like nameGender, since the test for capitals made an upper-cased copy of every
- * capitalised token.
+ * capitals ("KIRSTY", "CAMHS": a heading or an acronym), else nameGender. Asked for every
+ * capitalised token of each sentence whose roles are needed, where the test for capitals (an
+ * upper-cased copy of the word), lower-casing it and three Set lookups showed in profiles; the
+ * same few hundred capitalised words recur, so the answers are memoised by the word as written
+ * (0 none, 1 'f', 2 'm'). Bounded (any text passes through), cleared when full.
  */
 const NAME_GENDER_OF = new Map<string, number>();
+const NAME_GENDER_OF_MAX = 20000;
+const GENDER_CODES: readonly Gender[] = [undefined, 'f', 'm'];
 
 export function undeclaredNameGender(text: string): Gender {
   const code = NAME_GENDER_OF.get(text);
   if (code !== undefined) return GENDER_CODES[code];
   const g = text.length > 1 && text === text.toUpperCase() ? undefined : nameGender(text);
-  if (NAME_GENDER_OF.size >= GENDER_OF_MAX) NAME_GENDER_OF.clear();
+  if (NAME_GENDER_OF.size >= NAME_GENDER_OF_MAX) NAME_GENDER_OF.clear();
   NAME_GENDER_OF.set(text, g === 'f' ? 1 : g === 'm' ? 2 : 0);
   return g;
 }
 
-/** @internal nameGender without its memo (tests compare the two). */
-export function genderOfName(first: string): Gender {
+export function nameGender(first: string): Gender {
   const w = first.toLowerCase();
   if (NAME_STOPWORDS.has(w)) return undefined;
   const f = FEMALE.has(w);
