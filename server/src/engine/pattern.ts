@@ -358,8 +358,8 @@ interface Prepared {
   nodes: number;
   /**
    * The prefix / suffix is empty (no `<`, or nothing before `<` or after `>`: most patterns).
-   * Then it ends where it starts, which the match loop uses directly: at every start, the two
-   * trivial nodes were a fifth of the memo lookups and computations.
+   * Then it ends where it starts, which the match loop uses directly instead of asking `ends`
+   * at every start (about a tenth of `ends` calls on the case-file corpus).
    */
   bareStart: boolean;
   bareEnd: boolean;
