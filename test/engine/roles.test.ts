@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { detectRoles, placeholderValue } from '../../server/src/engine';
+import names from '../../server/src/engine/data/first-names.json';
+import { nameGender, undeclaredNameGender } from '../../server/src/engine/roles';
 
 describe('role detection', () => {
   it('reads a chronology header', () => {
@@ -36,5 +38,25 @@ describe('role detection', () => {
     assert.equal(placeholderValue(r, 'survivor'), 'Mum');
     assert.equal(placeholderValue(r, 'perpetrator'), 'Dad');
     assert.equal(placeholderValue(detectRoles('She said he came back.'), 'perpetrator'), undefined);
+  });
+});
+
+describe('undeclared first names', () => {
+  it('have the gender nameGender gives, in any case, asked twice (the answer is memoised), except words in capitals', () => {
+    const words = [...names.female, ...names.male, 'will', 'Will', 'Reid', 'The', 'x', 'A', ''];
+    let gendered = 0;
+    for (const w of words) {
+      for (const form of [w, w.toUpperCase(), w[0] ? w[0].toUpperCase() + w.slice(1) : w]) {
+        // a word in capitals is a heading or an acronym, not a name
+        const want = form.length > 1 && form === form.toUpperCase() ? undefined : nameGender(form);
+        if (want) gendered++;
+        assert.equal(undeclaredNameGender(form), want, form);
+        assert.equal(undeclaredNameGender(form), want, `${form} (memoised)`);
+      }
+    }
+    // most listed names have a gender, so the memo is tested on both answers
+    assert.ok(gendered > words.length, `${gendered} gendered forms`);
+    assert.equal(undeclaredNameGender('KIRSTY'), undefined);
+    assert.equal(undeclaredNameGender('Kirsty'), nameGender('kirsty'));
   });
 });

@@ -316,7 +316,7 @@ const BARRIER = new Set([';', ':', '—', '–', '|', '(', ')', '[', ']']);
  */
 interface RNode {
   t: PNode['t'];
-  /** Memo slot (unique per pattern); -1 for word nodes, which need none and are shared between patterns. */
+  /** Memo slot (unique per pattern); -1 for word nodes and the empty sequence, which need none and are shared between patterns. */
   id: number;
   /** lit: the accepted norms. */
   set?: IdSet;
@@ -356,6 +356,13 @@ interface Prepared {
   maxLen: number;
   /** Runtime nodes in the pattern (memo slots 0..nodes-1). */
   nodes: number;
+  /**
+   * The prefix / suffix is empty (no `<`, or nothing before `<` or after `>`: most patterns).
+   * Then it ends where it starts, which the match loop uses directly instead of asking `ends`
+   * at every start (about a tenth of `ends` calls on the case-file corpus).
+   */
+  bareStart: boolean;
+  bareEnd: boolean;
 }
 /**
  * A pattern's runtime form, kept on the pattern under a symbol (JSON of the pattern ignores it):
@@ -424,6 +431,8 @@ function prepare(p: CompiledPattern): Prepared {
       }
       return l;
     }
+    // an empty sequence ends where it starts: no memo slot either (see `ends`)
+    if (isEmptySeq(n)) return EMPTY_SEQ;
     let b = built.get(n);
     if (b) return b;
     b = { t: n.t, id: built.size };
@@ -453,10 +462,16 @@ function prepare(p: CompiledPattern): Prepared {
     anchor: req.length > 0 ? idBits(idSet(req[0])) : undefined,
     maxLen: maxLength({ t: 'seq', n: [p.prefix, p.core, p.suffix] }),
     nodes: built.size,
+    bareStart: isEmptySeq(p.prefix),
+    bareEnd: isEmptySeq(p.suffix),
   };
   Object.defineProperty(p, PREPARED, { value: r });
   return r;
 }
+
+const isEmptySeq = (n: PNode): boolean => n.t === 'seq' && n.n.length === 0;
+/** The runtime node of every empty sequence (an empty branch, an empty prefix), shared like word nodes. */
+const EMPTY_SEQ: RNode = { t: 'seq', id: -1, kids: [] };
 
 /** Longest role reference the matcher expects ("the children's mother", "Mr John Paul Kerr"). */
 const MAX_ROLE_TOKENS = 8;
@@ -598,16 +613,19 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
         memo.begin(prep.nodes, n);
         ctx = { env, ids, n, memo };
       }
-      const pre = ends(prep.prefix, s, ctx);
+      const pre = prep.bareStart ? single(s) : ends(prep.prefix, s, ctx);
       let best: PatternMatch | undefined;
       for (const e of pre) {
         const cores = ends(prep.core, e, ctx);
         for (const c of cores) {
           if (c === e) continue;
-          const suf = ends(prep.suffix, c, ctx);
-          if (suf.length === 0) continue;
-          let end = suf[0];
-          for (const x of suf) if (x > end) end = x;
+          let end = c;
+          if (!prep.bareEnd) {
+            const suf = ends(prep.suffix, c, ctx);
+            if (suf.length === 0) continue;
+            end = suf[0];
+            for (const x of suf) if (x > end) end = x;
+          }
           if (!best || c - e > best.coreEnd - best.coreStart) best = { start: s, end, coreStart: e, coreEnd: c };
         }
       }
@@ -629,6 +647,41 @@ const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */
 const SINGLES: number[][] = [];
 const single = (p: number): number[] => (SINGLES[p] ??= [p]);
+/** Shared runs pos, pos+1, ..., pos+k (a gap's ends), by pos then k: a gap made a fresh array at every (node, position). */
+const RUNS: number[][][] = [];
+function run(pos: number, k: number): number[] {
+  const byLen = (RUNS[pos] ??= []);
+  let r = byLen[k];
+  if (r === undefined) {
+    r = [];
+    for (let i = 0; i <= k; i++) r.push(pos + i);
+    byLen[k] = r;
+  }
+  return r;
+}
+
+/** Shared lists [pos, end] for end > pos (an optional node that can also end later), by pos then end - pos. */
+const PAIRS: number[][][] = [];
+function pair(pos: number, end: number): number[] {
+  const byGap = (PAIRS[pos] ??= []);
+  return (byGap[end - pos] ??= [pos, end]);
+}
+
+/**
+ * `acc` with the positions of `more` it lacks appended, in the order a Set would keep (the
+ * order decides ties between equally long matches). Lists hold a few positions, so a scan
+ * beats a Set, and `acc` itself is returned when nothing is new (lists are never mutated).
+ */
+function union(acc: number[], more: number[]): number[] {
+  let out: number[] | undefined;
+  for (let j = 0; j < more.length; j++) {
+    const x = more[j];
+    if (acc.includes(x) || (out !== undefined && out.includes(x))) continue;
+    if (out === undefined) out = acc.slice();
+    out.push(x);
+  }
+  return out ?? acc;
+}
 
 /** All positions where `node` can end when started at `pos` (memoised per sentence). */
 function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
@@ -637,6 +690,8 @@ function ends(node: RNode, pos: number, ctx: Ctx2): number[] {
     if (pos >= ctx.n || !hasId(node.firstWords, ctx.ids[pos])) return EMPTY;
     if (node.t === 'lit') return single(pos + 1);
   }
+  // the shared empty sequence (word nodes, the other shared nodes, were answered above)
+  if (node.id < 0) return single(pos);
   // a pattern is a tree (classes are expanded when compiled), so a node never waits on itself
   const memo = ctx.memo;
   const key = node.id * memo.stride + pos;
@@ -661,21 +716,27 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
     case 'role': {
       const refs = ctx.env.roles.get(pos);
       if (!refs) return EMPTY;
-      const r: number[] = [];
-      for (const ref of refs) if (ref.role === node.r || (node.r === 'person' && ref.role !== 'professional')) r.push(pos + ref.len);
-      return r;
-    }
-    case 'gap': {
-      const r = [pos];
-      for (let k = 1; k <= node.max!; k++) {
-        const t = toks[pos + k - 1];
-        if (t === undefined || (t.kind === TokenKind.Punct && BARRIER.has(t.text))) break;
-        r.push(pos + k);
+      let r: number[] = EMPTY;
+      for (const ref of refs) {
+        if (ref.role !== node.r && (node.r !== 'person' || ref.role === 'professional')) continue;
+        // "person" takes both adults: two references of one length are one end
+        if (r === EMPTY) r = single(pos + ref.len);
+        else if (!r.includes(pos + ref.len)) r = r.concat(pos + ref.len);
       }
       return r;
     }
+    case 'gap': {
+      let k = 0;
+      for (; k < node.max!; k++) {
+        const t = toks[pos + k];
+        if (t === undefined || (t.kind === TokenKind.Punct && BARRIER.has(t.text))) break;
+      }
+      return run(pos, k);
+    }
     case 'opt': {
       const inner = ends(node.kid!, pos, ctx);
+      if (inner.length === 0) return single(pos);
+      if (inner.length === 1 && inner[0] > pos) return pair(pos, inner[0]);
       return inner.includes(pos) ? inner : [pos, ...inner];
     }
     case 'not':
@@ -688,7 +749,7 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
         const e = ends(kids[i], pos, ctx);
         if (e.length === 0) continue;
         if (!acc) acc = e;
-        else { if (acc === e) continue; const set = new Set(acc); for (const x of e) set.add(x); acc = [...set]; }
+        else if (acc !== e) acc = union(acc, e);
       }
       return acc ?? EMPTY;
     }
@@ -696,10 +757,13 @@ function compute(node: RNode, pos: number, ctx: Ctx2): number[] {
       let cur: number[] = single(pos);
       for (const c of node.kids!) {
         if (cur.length === 1) { cur = ends(c, cur[0], ctx); if (cur.length === 0) return EMPTY; continue; }
-        const next = new Set<number>();
-        for (const p of cur) for (const e of ends(c, p, ctx)) next.add(e);
-        if (next.size === 0) return EMPTY;
-        cur = [...next];
+        let next = EMPTY;
+        for (const p of cur) {
+          const e = ends(c, p, ctx);
+          if (e.length !== 0) next = next === EMPTY ? e : next === e ? next : union(next, e);
+        }
+        if (next.length === 0) return EMPTY;
+        cur = next;
       }
       return cur;
     }
@@ -714,6 +778,13 @@ const NOT_NAMES = new Set([
 
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'adult', 'child', 'baby', 'sibling', 'mother', 'father', 'person', 'male', 'female']);
 
+/** /^[A-Z]$/ without a regular expression: %name is tested at every word of many sentences. */
+function isCapitalLetter(text: string): boolean {
+  if (text.length !== 1) return false;
+  const c = text.charCodeAt(0);
+  return c >= 65 && c <= 90;
+}
+
 function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean {
   switch (p) {
     case 'word': return t.kind === TokenKind.Word;
@@ -722,7 +793,7 @@ function testPred(p: PredName, t: Token, _pos: number, _toks: Token[]): boolean 
     case 'ly': return t.kind === TokenKind.Word && t.norm.length > 4 && t.norm.endsWith('ly');
     case 'name':
       // anonymised records: "Mr A", "Ms B" (a single capital after a title is a name, not the article)
-      if (t.kind === TokenKind.Word && /^[A-Z]$/.test(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
+      if (t.kind === TokenKind.Word && isCapitalLetter(t.text) && TITLES.has(_toks[_pos - 1]?.norm ?? '')) return true;
       return t.cap && t.kind === TokenKind.Word && !NOT_NAMES.has(t.norm) && t.norm !== "'s";
     case 'quoted': return t.quoted;
   }

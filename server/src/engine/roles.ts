@@ -40,6 +40,27 @@ const NAME_STOPWORDS = new Set([
   'dean', 'gay', 'kay', 'lee', 'van', 'wade', 'west', 'young', 'king', 'price', 'hunter', 'carter', 'mason', 'cook',
 ]);
 
+/**
+ * The gender of a capitalised word read as an undeclared first name: none for a word in
+ * capitals ("KIRSTY", "CAMHS": a heading or an acronym), else nameGender. Asked for every
+ * capitalised token of each sentence whose roles are needed, where the test for capitals (an
+ * upper-cased copy of the word), lower-casing it and three Set lookups showed in profiles; the
+ * same few hundred capitalised words recur, so the answers are memoised by the word as written
+ * (0 none, 1 'f', 2 'm'). Bounded (any text passes through), cleared when full.
+ */
+const NAME_GENDER_OF = new Map<string, number>();
+const NAME_GENDER_OF_MAX = 20000;
+const GENDER_CODES: readonly Gender[] = [undefined, 'f', 'm'];
+
+export function undeclaredNameGender(text: string): Gender {
+  const code = NAME_GENDER_OF.get(text);
+  if (code !== undefined) return GENDER_CODES[code];
+  const g = text.length > 1 && text === text.toUpperCase() ? undefined : nameGender(text);
+  if (NAME_GENDER_OF.size >= NAME_GENDER_OF_MAX) NAME_GENDER_OF.clear();
+  NAME_GENDER_OF.set(text, g === 'f' ? 1 : g === 'm' ? 2 : 0);
+  return g;
+}
+
 export function nameGender(first: string): Gender {
   const w = first.toLowerCase();
   if (NAME_STOPWORDS.has(w)) return undefined;
@@ -220,8 +241,8 @@ export function possibleRoles(tokens: Token[], table: NameTable, refs: RefsPossi
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (names) mask |= names.get(t.norm) ?? 0;
-    if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
-    const g = nameGender(t.text);
+    if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word) continue;
+    const g = undeclaredNameGender(t.text);
     if (g) mask |= g === 'f' ? f : m;
   }
   return mask;
@@ -294,8 +315,8 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   for (const [start, refs] of idx) for (const r of refs) cover.fill(2, start, Math.min(start + r.len, tokens.length));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word || (t.text.length > 1 && t.text === t.text.toUpperCase())) continue;
-    const g = nameGender(t.text);
+    if (cover[i] !== 0 || !t.cap || t.kind !== TokenKind.Word) continue;
+    const g = undeclaredNameGender(t.text);
     if (!g) continue;
     let len = 1;
     // "Kirsty Reid": take a following capitalised surname along
