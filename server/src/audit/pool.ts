@@ -41,10 +41,10 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
  * peak RSS (<= 300 MB), so one worker gets more room than each of two. Without a cap V8 lets
  * dead results pile up to ~150 MB per worker before collecting. A worker's live heap is ~28 MB
  * (the rule pack's runtime form, with equal pattern subtrees shared: packFormat.ts, pattern.ts),
- * so the old-generation caps leave room. The young generation does decide CPU time once the
- * engine allocates little else: a lone worker, which sets the audit's wall time, spends 12% less
- * with 48 MB than with 16 for ~15 MB more RSS: fewer short-lived results outlive a scavenge into the
- * old generation (600 cases: 4 full collections instead of 12).
+ * so the old-generation caps leave room. The young generation does decide CPU time: a lone
+ * worker, which sets the audit's wall time, spends 12% less CPU with 48 MB than with 16, for
+ * ~15 MB more RSS, because fewer short-lived results outlive a scavenge into the old generation
+ * (600 cases: 4 full collections instead of 12).
  * Two workers keep 68/8, since their RSS is what approaches the bound as the main thread's share
  * grows with the corpus (a row per file, author, month...). The measured settings and their RSS
  * and CPU are in docs/performance.md ("Batch audit").
