@@ -419,17 +419,21 @@ describe('language server (stdio, real bundle)', function () {
       // about 15 ms, so even a slow or busy machine stays far below a quarter of a second.
       assert.ok(stats.maxSliceMs < 250, `longest slice ${stats.maxSliceMs.toFixed(1)} ms wall (${stats.maxSliceCpuMs.toFixed(1)} ms of process CPU)`);
       assert.ok(stats.blocks > 1000);
-      assert.ok(answered >= 10, `requests answered during the analysis: ${answered}`);
+      // structure, not speed: the run was cut into many slices, and requests were answered
+      // between them (how many depends on the machine's speed and load)
+      assert.ok(stats.slices >= 10, `slices: ${stats.slices}`);
+      assert.ok(answered >= 1, `requests answered during the analysis: ${answered}`);
       // the worst round trip is wall-clock time and depends on machine load, so it is reported
       // (and measured by npm run bench), not asserted
       assert.equal(client!.analyses.filter((a) => a.uri === uri && a.version === 1).length, 0, 'the stale run was cancelled');
       assert.equal(client!.published.get(uri)!.version, v2);
-      // a second edit re-analyses only the changed paragraph (the memo): far quicker
+      // a second edit re-analyses only the changed paragraph; the others come from the memo
       const v3 = await client!.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'Checked. ' }]);
       const again = await client!.analysisDone(uri, v3);
-      assert.ok(again.elapsedMs < stats.elapsedMs / 3, `re-analysis ${again.elapsedMs.toFixed(0)} ms vs first ${stats.elapsedMs.toFixed(0)} ms`);
+      assert.ok(stats.analysedBlocks > 1000, `first run analysed ${stats.analysedBlocks} blocks`);
+      assert.equal(again.analysedBlocks, 1, `re-analysis after a one-paragraph edit analysed ${again.analysedBlocks} blocks`);
       console.log(`      200k words: ${stats.blocks} blocks, first analysis ${stats.elapsedMs.toFixed(0)} ms (longest slice ${stats.maxSliceCpuMs.toFixed(1)} ms CPU, ${stats.maxSliceMs.toFixed(1)} ms wall), ` +
-        `after an edit ${again.elapsedMs.toFixed(0)} ms; ${answered} request pairs answered during analysis, worst round trip ${worst.toFixed(0)} ms`);
+        `after an edit ${again.elapsedMs.toFixed(0)} ms (${again.analysedBlocks} block analysed; first run ${stats.analysedBlocks} in ${stats.slices} slices); ${answered} request pairs answered during analysis, worst round trip ${worst.toFixed(0)} ms`);
     });
   });
 });

@@ -61,9 +61,14 @@ export class AnalysisSession {
     this.results = new Array(this.blocks.length);
     analyzer.beginRun(this.roles);
   }
+  /** Blocks this session analysed rather than found in the analyser's memo. */
+  analysedBlocks = 0;
   /** Analyses block i (memoised); cheap when the block is unchanged since the last run. */
   runBlock(i: number): void {
-    if (this.results[i] === undefined) this.results[i] = this.analyzer.blockResult(this.blocks[i]);
+    if (this.results[i] !== undefined) return;
+    const before = this.analyzer.blocksAnalysed;
+    this.results[i] = this.analyzer.blockResult(this.blocks[i]);
+    this.analysedBlocks += this.analyzer.blocksAnalysed - before;
   }
   get done(): boolean {
     return this.results.every((r) => r !== undefined);
@@ -100,6 +105,8 @@ export class AnalysisSession {
 
 export class Analyzer {
   private memo = new Map<string, BlockResult>();
+  /** Blocks analysed rather than answered from the memo, over the analyser's life. */
+  blocksAnalysed = 0;
   private used = new Set<string>();
   private memoKey = '';
   private table: NameTable | undefined;
@@ -160,6 +167,7 @@ export class Analyzer {
     this.used.add(block.text);
     const hit = this.memo.get(block.text);
     if (hit) return hit;
+    this.blocksAnalysed++;
     const res = this.analyzeBlock({ start: 0, end: block.text.length, text: block.text });
     this.memo.set(block.text, res);
     return res;

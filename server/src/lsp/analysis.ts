@@ -42,7 +42,7 @@ export interface DocResult {
   diagnostics: Diagnostic[];
   ruleSet?: RuleSet;
   /** maxSliceMs is wall-clock (inflated when the machine is busy); maxSliceCpuMs is the CPU time of the longest slice. */
-  stats: { elapsedMs: number; maxSliceMs: number; maxSliceCpuMs: number; blocks: number };
+  stats: { elapsedMs: number; maxSliceMs: number; maxSliceCpuMs: number; blocks: number; analysedBlocks: number; slices: number };
   /** Why the analysis failed (diagnostics then holds only the failure diagnostic). */
   failed?: string;
 }
@@ -219,7 +219,7 @@ export class AnalysisService {
       const diagnostics = this.deps.onError(s.uri, err);
       this.publish(s, doc, {
         uri: s.uri, version, epoch, id: `${epoch}:${version}`, findings: [], diagnostics,
-        stats: { elapsedMs: performance.now() - t0, maxSliceMs: 0, maxSliceCpuMs: 0, blocks: 0 },
+        stats: { elapsedMs: performance.now() - t0, maxSliceMs: 0, maxSliceCpuMs: 0, blocks: 0, analysedBlocks: 0, slices: 0 },
         failed: err instanceof Error ? err.message : String(err),
       });
     }
@@ -233,6 +233,8 @@ export class AnalysisService {
     let maxSlice = 0;
     let maxSliceCpu = 0;
     let blocks = 0;
+    let slices = 1;
+    let session: ReturnType<Analyzer['session']> | undefined;
     if (ctx.applies) {
       if (!s.analyzer || s.analyzerKey !== ctx.key) {
         s.analyzer = new Analyzer(ctx.ruleSet, ctx.options);
@@ -246,12 +248,13 @@ export class AnalysisService {
         maxSlice = Math.max(maxSlice, now - sliceStart);
         maxSliceCpu = Math.max(maxSliceCpu, (cpu.user + cpu.system) / 1000);
       };
-      const session = s.analyzer.session(text);
+      session = s.analyzer.session(text);
       blocks = session.blocks.length;
       const pause = async (): Promise<boolean> => {
         const now = performance.now();
         if (now - sliceStart < this.sliceMs) return false;
         endSlice(now);
+        slices++;
         await yieldToEventLoop();
         sliceStart = performance.now();
         cpuStart = process.cpuUsage();
@@ -294,7 +297,7 @@ export class AnalysisService {
       findings,
       diagnostics,
       ruleSet: ctx.ruleSet,
-      stats: { elapsedMs: performance.now() - t0, maxSliceMs: maxSlice, maxSliceCpuMs: maxSliceCpu, blocks },
+      stats: { elapsedMs: performance.now() - t0, maxSliceMs: maxSlice, maxSliceCpuMs: maxSliceCpu, blocks, analysedBlocks: session?.analysedBlocks ?? 0, slices },
     });
   }
 

@@ -253,6 +253,9 @@ export interface AnalysisDoneParams {
   maxSliceMs: number;
   maxSliceCpuMs: number;
   blocks: number;
+  /** Blocks analysed in this run rather than answered from the paragraph memo, and how many slices the run took. */
+  analysedBlocks: number;
+  slices: number;
   /** Set when the analysis failed: why (the note then carries one ANALYSIS_FAILED diagnostic). */
   failed?: string;
 }
