@@ -8,23 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { OPEN_IN_PARTS_FROM } from '../../../server/src/protocol';
+import { code, diagnosticsWhere, SOURCE } from './diagnostics';
 
-const SOURCE = 'casenote-audit';
-const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const ftp = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && code(d) === 'failed-to-protect');
-
-/** Resolves when pred holds for the diagnostics of uri (checked now and on every change). */
-function diagnosticsWhere(uri: vscode.Uri, pred: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (pred()) return resolve();
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString()) && pred()) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('a note of over a megabyte', () => {
   let file: vscode.Uri;

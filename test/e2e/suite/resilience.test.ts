@@ -8,23 +8,9 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CaseNoteAuditApi } from '../../../client/src/extension';
 import type { AnalysisDoneParams } from '../../../server/src/protocol';
+import { code, diagnosticsWhere, SOURCE } from './diagnostics';
 
-const SOURCE = 'casenote-audit';
-const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const ftpCount = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && code(d) === 'failed-to-protect').length;
-
-/** Resolves when pred holds for the diagnostics of uri (checked now and on every change). */
-function diagnosticsWhere(uri: vscode.Uri, pred: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (pred()) return resolve();
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (e.uris.some((u) => u.toString() === uri.toString()) && pred()) {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
 
 /** The first event value satisfying pred (subscribe before causing the event). */
 function next<T>(event: vscode.Event<T>, pred: (v: T) => boolean): Promise<T> {
