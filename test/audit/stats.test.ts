@@ -86,6 +86,16 @@ describe('audit: compare', () => {
     assert.equal(c.sameRuleset, false);
     assert.match(c.notes[0], /different rule sets/);
     assert.match(c.summary.join('\n'), /Improved: failure to protect\./);
+    assert.match(c.summary.join('\n'), /Did not improve \(worth a look in training and supervision\): no clear change: mutualising couple language\./);
+  });
+  it('names each category that did not improve once, grouped by verdict', async () => {
+    const base = await audit([CASE_FILES]);
+    const follow = JSON.parse(JSON.stringify(base)) as AuditReport;
+    follow.categories['failure-to-protect'].count = base.categories['failure-to-protect'].count * 20; // a large clear rise
+    const summary = compareReports(base, follow, NOW).summary.join('\n');
+    assert.match(summary, /Did not improve \(worth a look in training and supervision\): worse: failure to protect; no clear change: [a-z ,]+\./);
+    assert.equal(summary.match(/failure to protect/g)!.length, 1, summary);
+    assert.doesNotMatch(summary, /^Worse:|^No clear change:/m);
   });
 });
 

@@ -97,11 +97,13 @@ function summaryOf(concerns: ChangeRow[], aligned: ChangeRow[], overall: Compare
   if (oa.rateRatio !== null) out.push(`Aligned language went from ${oa.baseline.ratePer1000Words.toFixed(2)} to ${oa.followup.ratePer1000Words.toFixed(2)} per 1,000 words (rate ratio ${oa.rateRatio.toFixed(2)}, 95% CI ${oa.ci![0].toFixed(2)} to ${oa.ci![1].toFixed(2)}): ${verdictText(oa.verdict, true)}.`);
   const improved = concerns.filter((c) => c.verdict === 'improved').map((c) => titleOf(c.id).toLowerCase());
   if (improved.length > 0) out.push(`Improved: ${improved.join(', ')}.`);
-  const worse = concerns.filter((c) => c.verdict === 'worse').map((c) => titleOf(c.id).toLowerCase());
-  if (worse.length > 0) out.push(`Worse: ${worse.join(', ')}.`);
-  const flat = concerns.filter((c) => c.verdict === 'no clear change').map((c) => titleOf(c.id).toLowerCase());
-  if (flat.length > 0) out.push(`No clear change: ${flat.join(', ')}.`);
-  if (notImproved.length > 0) out.push(`Did not improve (worth a look in training and supervision): ${notImproved.map((c) => titleOf(c).toLowerCase()).join(', ')}.`);
+  // the categories that did not improve are the worse ones and the unchanged ones: one line
+  // names them once each, by verdict, rather than a line per verdict and then all of them again
+  const named = (ids: string[]) => ids.map((c) => titleOf(c).toLowerCase()).join(', ');
+  const worse = notImproved.filter((id) => concerns.find((c) => c.id === id)?.verdict === 'worse');
+  const flat = notImproved.filter((id) => !worse.includes(id));
+  const parts = [...(worse.length > 0 ? [`worse: ${named(worse)}`] : []), ...(flat.length > 0 ? [`no clear change: ${named(flat)}`] : [])];
+  if (parts.length > 0) out.push(`Did not improve (worth a look in training and supervision): ${parts.join('; ')}.`);
   const grew = aligned.filter((a) => a.verdict === 'improved').map((a) => titleOf(a.id).toLowerCase());
   if (grew.length > 0) out.push(`Aligned language that grew: ${grew.join(', ')}.`);
   return out;
