@@ -7,5 +7,5 @@ export { isPacked, packRules } from './packFormat';
 export type { PackedRulePack } from './packFormat';
 export { detectRoles, placeholderValue } from './roles';
 export type { Roles, Person } from './roles';
-export { splitBlocks, splitSentences, countWords, LineIndex } from './text';
+export { splitBlocks, splitSentences, countWords, LineIndex, lineAt } from './text';
 export * from './types';

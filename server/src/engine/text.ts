@@ -205,7 +205,7 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
       if (!(c >= 128 || c === 39 || c === 45)) {
         const k = wordIndex(text, i, j, h);
         if (k < 0) pushWord(text.slice(i, j), i, false);
-        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, anyQuotes && inQuote(i), false, wordId(k)));
+        else out.push(mkToken(wordTexts[k], wordNorms[k], base + i, TokenKind.Word, wordCaps[k] === 1, anyQuotes && inQuote(i), false, entryWordId(k)));
         i = j;
         continue;
       }
@@ -262,7 +262,7 @@ export function tokenize(text: string, base = 0, quotes: Array<[number, number]>
     if (!hasApostrophe) {
       const k = wordIndex(text, s, s + word.length, hashOf(word));
       if (k >= 0) {
-        out.push(mkToken(wordTexts[k], wordNorms[k], base + s, TokenKind.Word, wordCaps[k] === 1, inQuote(s), hyphen, wordId(k)));
+        out.push(mkToken(wordTexts[k], wordNorms[k], base + s, TokenKind.Word, wordCaps[k] === 1, inQuote(s), hyphen, entryWordId(k)));
         return;
       }
     }
@@ -470,7 +470,7 @@ function samePoolChars(at: number, text: string, s: number, n: number): boolean 
 }
 
 /** Entry k's word id, looked up again if the vocabulary grew since it was recorded. */
-function wordId(k: number): number {
+function entryWordId(k: number): number {
   const w = wordIds[k];
   return recordedIdHolds(w) ? w : (wordIds[k] = recordedWordId(wordNorms[k]));
 }
@@ -613,13 +613,19 @@ export class LineIndex {
 
   /** 0-based line and character, as LSP positions. */
   position(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
+    const line = lineAt(this.starts, offset);
+    return { line, character: offset - this.starts[line] };
   }
+}
+
+/** The line holding `offset`, by binary search over sorted line starts (the first is 0). */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -11,7 +11,7 @@
 
 import { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LineIndex } from '../engine';
+import { lineAt, LineIndex } from '../engine';
 import { OpenPartParams } from '../protocol';
 
 export class NoteDocument implements TextDocument {
@@ -48,14 +48,8 @@ export class NoteDocument implements TextDocument {
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.content.length));
     const starts = this.lineStarts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: this.beforeLineBreak(o, starts[lo]) - starts[lo] };
+    const line = lineAt(starts, o);
+    return { line, character: this.beforeLineBreak(o, starts[line]) - starts[line] };
   }
 
   offsetAt(p: Position): number {
