@@ -111,12 +111,13 @@ describe('readers and decoding properties (fast-check)', function () {
     before(() => { dir = tempDir('cna-fuzz-decode-'); });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    async function stream(buf: Uint8Array, chunk: number): Promise<{ text: string; state: DecodeState }> {
+    // blocking reads (the command line) and thread-pool reads (the language server) alike
+    async function stream(buf: Uint8Array, chunk: number, blocking = chunk % 2 === 0): Promise<{ text: string; state: DecodeState }> {
       const f = path.join(dir, 'f.txt');
       fs.writeFileSync(f, buf);
       const state: DecodeState = { encoding: 'utf-8', bytes: 0 };
       let text = '';
-      for await (const s of decodeChunks(f, state, undefined, chunk)) text += s;
+      for await (const s of decodeChunks(f, state, undefined, chunk, blocking)) text += s;
       return { text, state };
     }
 

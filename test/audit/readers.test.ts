@@ -103,10 +103,13 @@ describe('audit: chronology splitting', () => {
   });
 });
 
-describe('audit: readers', () => {
+// the command line reads with blocking calls, the language server through the thread pool
+// (decode.ts): both must read every format, encoding and bad file alike
+for (const blocking of [false, true]) describe(`audit: readers (${blocking ? 'blocking reads' : 'thread-pool reads'})`, () => {
+  const readAs = (file: string) => read(file, { blocking });
   it('read the same four entries from .txt, .md, .html and .csv', async () => {
     for (const [f, caseRef] of [['chronology.txt', 'TC-0001'], ['chronology.md', 'TC-0002'], ['chronology.html', 'TC-0004'], ['notes.csv', 'TC-0003']]) {
-      const { entries, errors } = await read(path.join(CASE_FILES, f));
+      const { entries, errors } = await readAs(path.join(CASE_FILES, f));
       assert.deepEqual(errors, [], f);
       assert.deepEqual(entries.map((e) => e.id), [1, 2, 3, 4].map((n) => `${caseRef}-0${n}`), f);
       assert.deepEqual(entries.map((e) => e.text.replace(/’/g, "'")), FIXTURE_TEXTS, f);
@@ -118,12 +121,12 @@ describe('audit: readers', () => {
     }
   });
   it('maps entry text lines back to file lines (txt, md, csv)', async () => {
-    const txt = (await read(path.join(CASE_FILES, 'chronology.txt'))).entries;
+    const txt = (await readAs(path.join(CASE_FILES, 'chronology.txt'))).entries;
     assert.equal(txt[0].line, 10);
     assert.deepEqual(txt[1].lines, [14, 16]);
-    const md = (await read(path.join(CASE_FILES, 'chronology.md'))).entries;
+    const md = (await readAs(path.join(CASE_FILES, 'chronology.md'))).entries;
     assert.deepEqual(md[0].lines, [17, 19]);
-    const csvE = (await read(path.join(CASE_FILES, 'notes.csv'))).entries;
+    const csvE = (await readAs(path.join(CASE_FILES, 'notes.csv'))).entries;
     assert.equal(csvE[0].line, 2);
     assert.equal(csvE[0].col0, 88);
   });
@@ -142,15 +145,15 @@ describe('audit: readers', () => {
       ].map(para).join('')}</w:body></w:document>`);
       const file = path.join(dir, 'case.docx');
       fs.writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer' }));
-      const { entries, res } = await read(file);
+      const { entries, res } = await readAs(file);
       assert.equal(res.format, 'docx');
       assert.deepEqual(entries.map((e) => [e.id, e.text]), [['DX-7-01', 'Kirsty Reid failed to protect Lily & Max.'], ['DX-7-02', 'Call to school.']]);
       assert.equal(entries[0].roles?.perpetrator?.name, 'Jamie Kerr');
       const bad = path.join(dir, 'bad.docx');
       fs.writeFileSync(bad, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200, 7)]));
-      await assert.rejects(read(bad), (e: Error) => e instanceof InputError && /cannot read the \.docx/.test(e.message));
+      await assert.rejects(readAs(bad), (e: Error) => e instanceof InputError && /cannot read the \.docx/.test(e.message));
       fs.writeFileSync(bad, 'not a zip at all');
-      await assert.rejects(read(bad), (e: Error) => e instanceof InputError && /no ZIP signature/.test(e.message));
+      await assert.rejects(readAs(bad), (e: Error) => e instanceof InputError && /no ZIP signature/.test(e.message));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -164,25 +167,25 @@ describe('audit: readers', () => {
     try {
       const u16 = path.join(dir, 'u16.txt');
       fs.writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('01/02/2022 10:00 | Visit | A (T)\nMum was seen.\n', 'utf16le')]));
-      const a = await read(u16);
+      const a = await readAs(u16);
       assert.equal(a.res.encoding, 'utf-16le');
       assert.equal(a.entries[0].text, 'Mum was seen.');
       const w = path.join(dir, 'w1252.txt');
       fs.writeFileSync(w, Buffer.concat([Buffer.from('Caf'), Buffer.from([0xe9]), Buffer.from(' visit '), Buffer.from([0x92]), Buffer.from('s')]));
-      const b = await read(w);
+      const b = await readAs(w);
       assert.equal(b.res.encoding, 'windows-1252');
       assert.match(b.res.notes.join(), /Windows-1252/);
       assert.equal(b.entries[0].text, 'Café visit ’s');
       const bin = path.join(dir, 'scan.txt');
       fs.writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 1, 2]));
-      await assert.rejects(read(bin), /binary file/);
+      await assert.rejects(readAs(bin), /binary file/);
       const empty = path.join(dir, 'empty.csv');
       fs.writeFileSync(empty, '');
-      await assert.rejects(read(empty), /empty file/);
+      await assert.rejects(readAs(empty), /empty file/);
       const blank = path.join(dir, 'blank.txt');
       fs.writeFileSync(blank, '\n\n   \n');
-      await assert.rejects(read(blank), /no text/);
-      await assert.rejects(read(path.join(dir, 'missing.txt')), /no such file/);
+      await assert.rejects(readAs(blank), /no text/);
+      await assert.rejects(readAs(path.join(dir, 'missing.txt')), /no such file/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

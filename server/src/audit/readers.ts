@@ -42,6 +42,8 @@ export interface ReadOptions {
   maxBytes?: number;
   maxEntryChars?: number;
   signal?: AbortSignal;
+  /** Read with blocking calls (the command line; see decode.ts). */
+  blocking?: boolean;
 }
 
 export interface ReadSink {
@@ -70,7 +72,7 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
   const format = formatOf(file);
   if (/\.doc$/i.test(file)) throw new InputError('Word 97-2003 .doc files are not supported; save the file as .docx');
   let st: fs.Stats;
-  try { st = await fs.promises.stat(file); } catch (e) { throw new InputError(ioReason(e)); }
+  try { st = opts.blocking ? fs.statSync(file) : await fs.promises.stat(file); } catch (e) { throw new InputError(ioReason(e)); }
   if (st.isDirectory()) throw new InputError('is a folder');
   if (!st.isFile()) throw new InputError(NOT_REGULAR);
   const limit = opts.maxBytes ?? (format === 'docx' || format === 'html' ? DEFAULT_WHOLE_FILE_MAX : undefined);
@@ -82,7 +84,7 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
   const notes: string[] = [];
   if (format === 'docx' || format === 'html') {
     let buf: Buffer;
-    try { buf = await fs.promises.readFile(file); } catch (e) { throw new InputError(ioReason(e)); }
+    try { buf = opts.blocking ? fs.readFileSync(file) : await fs.promises.readFile(file); } catch (e) { throw new InputError(ioReason(e)); }
     sink.bytes?.(buf.length);
     let text: string;
     let encoding = 'utf-8';
@@ -112,7 +114,7 @@ export async function readInput(file: string, opts: ReadOptions, sink: ReadSink)
 
   const state: DecodeState = { encoding: 'utf-8', bytes: 0 };
   let lastBytes = 0;
-  const chunks = decodeChunks(file, state, opts.signal);
+  const chunks = decodeChunks(file, state, opts.signal, undefined, opts.blocking);
   const progress = () => { if (state.bytes !== lastBytes) { sink.bytes?.(state.bytes - lastBytes); lastBytes = state.bytes; } };
   let any = false;
   if (format === 'csv') any = await readCsv(chunks, file, opts, sink, progress);

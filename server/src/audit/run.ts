@@ -57,6 +57,12 @@ export interface RunOptions {
   splitLabels?: [string, string];
   sarif?: SarifCollector;
   signal?: AbortSignal;
+  /**
+   * Read files with blocking calls (the command line, which has nothing else to do meanwhile;
+   * decode.ts says why). The language server leaves this off: its thread must stay free for
+   * diagnostics while a file on a slow share is read.
+   */
+  blockingReads?: boolean;
   onProgress?: (p: AuditProgress) => void;
   /** Paths in reports are shown relative to this folder when inside it (default: the working folder). */
   cwd?: string;
@@ -114,7 +120,9 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
   const errors: ReportError[] = expanded.errors.map((e) => ({ path: displayPath(e.path, cwd), message: e.message }));
   const files = expanded.files;
   let bytesTotal = 0;
-  for (const f of files) { try { bytesTotal += fs.statSync(f).size; } catch { /* reported when read */ } }
+  // sizes as listed, for progress: read again by each reader, which is what decides
+  const sizes = files.map((f) => { try { return fs.statSync(f).size; } catch { return 0; /* reported when read */ } });
+  for (const n of sizes) bytesTotal += n;
 
   const salt = o.auditId ?? randomBytes(32).toString('hex');
   const rs = o.ruleSet;
@@ -203,7 +211,11 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
   };
 
   try {
-    for (const file of files) {
+    let turn = Date.now();
+    for (const [i, file] of files.entries()) {
+      // Blocking reads never give the event loop a turn by themselves, and the pool may keep
+      // up without ever making this loop wait: let Ctrl-C and progress through now and then.
+      if (o.blockingReads && Date.now() - turn > 50) { await new Promise<void>((r) => setImmediate(r)); turn = Date.now(); }
       if (o.signal?.aborted) throw new AuditCancelled();
       const shown = displayPath(file, cwd);
       progress.current = shown;
@@ -212,7 +224,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
       let fileBytes = 0;
       try {
         const r = await readInput(file, {
-          dateOrder: o.dateOrder ?? 'dmy', columns: o.columns ?? {}, delimiter: o.delimiter, maxBytes: o.maxBytes, maxEntryChars: o.maxEntryChars, signal: o.signal,
+          dateOrder: o.dateOrder ?? 'dmy', columns: o.columns ?? {}, delimiter: o.delimiter, maxBytes: o.maxBytes, maxEntryChars: o.maxEntryChars, signal: o.signal, blocking: o.blockingReads,
         }, {
           entry: async (e: RawEntry) => {
             emitted++;
@@ -247,7 +259,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
       }
       progress.filesDone++;
       // keep the byte count honest for files that were refused before reading
-      try { const size = fs.statSync(file).size; progress.bytesDone += Math.max(0, size - fileBytes); } catch { /* gone */ }
+      progress.bytesDone += Math.max(0, sizes[i] - fileBytes);
       report();
     }
     await flush();

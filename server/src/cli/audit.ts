@@ -133,6 +133,7 @@ export function auditSettings(o: Parsed['options']): AuditSettings {
       auditId,
       label: stringOption(o, 'label'),
       jobs,
+      blockingReads: true,
       extensions: listOption(o, 'ext'),
       maxBytes,
       dateOrder,
