@@ -7,6 +7,7 @@ import { compareReports } from '../../server/src/audit/compare';
 import { MergeError, mergeReports } from '../../server/src/audit/merge';
 import { AuditReport, DIMENSIONS } from '../../server/src/audit/schema';
 import { runAudit, SMALL_INPUT_BYTES, threadsFor } from '../../server/src/audit/run';
+import { workerScript } from '../../server/src/audit/pool';
 import { ratePer1000, rateRatio, verdict } from '../../server/src/audit/stats';
 import { audit, AUDIT_ID, CASE_FILES, FIXTURES, NOW, tempDir, testRules } from './helpers';
 
@@ -149,6 +150,27 @@ describe('audit: worker threads', () => {
       const res = await runAudit({ ruleSet: testRules(), toolVersion: '0.0.0-test', now: NOW, auditId: AUDIT_ID, cwd: FIXTURES, paths: [CASE_FILES], jobs: 2, workerScript: broken });
       assert.deepEqual(res.reports[0], one);
       assert.match(res.notes.join(), /worker thread failed \(.*cannot start.*\); its entries were analysed in the main thread/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('lose no batch when a worker thread ends part-way without an error, with batches posted to it', async function () {
+    this.timeout(30000);
+    const dir = tempDir();
+    try {
+      // 40 copies of a 4-entry chronology: 160 entries, three batches (64 entries at most each)
+      const input = path.join(dir, 'in');
+      fs.mkdirSync(input);
+      for (let i = 0; i < 40; i++) fs.copyFileSync(path.join(CASE_FILES, 'chronology.txt'), path.join(input, `c${String(i).padStart(2, '0')}.txt`));
+      // the real worker, which exits when its second batch arrives (having answered the first)
+      const dying = path.join(dir, 'dying-worker.js');
+      fs.writeFileSync(dying, `let n = 0; require('node:worker_threads').parentPort.on('message', () => { if (++n === 2) process.exit(3); }); require(${JSON.stringify(workerScript())});`);
+      const opts = { ruleSet: testRules(), toolVersion: '0.0.0-test', now: NOW, auditId: AUDIT_ID, cwd: FIXTURES, paths: [input] };
+      const here = await runAudit({ ...opts, jobs: 1 });
+      const res = await runAudit({ ...opts, jobs: 2, workerScript: dying, blockingReads: true });
+      assert.equal(res.reports[0].totals.entries, 160);
+      assert.deepEqual(res.reports[0], here.reports[0]);
+      assert.match(res.notes.join(), /worker thread failed \(the worker thread stopped \(exit code 3\)\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

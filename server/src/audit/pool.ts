@@ -55,8 +55,18 @@ export function workerHeap(workers: number): ResourceLimits {
   return workers <= 1 ? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 48 } : { maxOldGenerationSizeMb: 68, maxYoungGenerationSizeMb: 8 };
 }
 
+/**
+ * Batches posted to a worker before it answers the first: with one at a time, a worker that
+ * finished a batch waited for this thread to take the answer and post the next, and this
+ * thread answers messages only between its own stretches of reading and aggregating, so the
+ * worker sat idle (5% of its time with one worker). The second batch waits in its port instead.
+ */
+const PER_WORKER = 2;
+
+interface Slot { w: Worker; jobs: Job[] }
+
 export class WorkerPool implements Pool {
-  private readonly workers: Array<{ w: Worker; job?: Job }> = [];
+  private readonly workers: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
@@ -68,33 +78,37 @@ export class WorkerPool implements Pool {
   }
 
   private spawn(script: string, cfg: AnalyzerConfig): void {
-    const slot: { w: Worker; job?: Job } = { w: new Worker(script, { workerData: cfg, resourceLimits: workerHeap(this.size) }) };
+    const slot: Slot = { w: new Worker(script, { workerData: cfg, resourceLimits: workerHeap(this.size) }), jobs: [] };
     slot.w.on('message', (m: { id: number; results?: UnitResult[]; error?: string }) => {
-      const job = slot.job;
-      slot.job = undefined;
+      // a worker answers its batches in the order they were posted
+      const job = slot.jobs.shift();
       if (job) {
         if (m.results) job.resolve(m.results);
         else job.reject(new Error(m.error ?? 'worker failed'));
       }
       this.pump();
     });
-    slot.w.on('error', (e) => {
-      const job = slot.job;
-      slot.job = undefined;
-      job?.reject(e);
-      // replace the dead worker so the batch can go on (the failed batch is reported by the caller)
-      const i = this.workers.indexOf(slot);
-      if (i >= 0) this.workers.splice(i, 1);
-      if (this.closed) return;
-      if (++this.deaths > 3 + this.size) {
-        for (const j of this.queue.splice(0)) j.reject(new Error(`worker threads keep failing: ${e.message}`));
-        if (this.workers.length === 0) this.closed = true;
-        return;
-      }
-      this.spawn(script, cfg);
-      this.pump();
-    });
+    slot.w.on('error', (e) => this.lost(slot, e, script, cfg));
+    // a thread that ends without an error (process.exit in it) would otherwise leave its batches unanswered
+    slot.w.on('exit', (code) => this.lost(slot, new Error(`the worker thread stopped (exit code ${code})`), script, cfg));
     this.workers.push(slot);
+  }
+
+  /** A worker died (an error, then its exit; or an exit alone): its batches fail, and the caller re-analyses them in the main thread. */
+  private lost(slot: Slot, e: Error, script: string, cfg: AnalyzerConfig): void {
+    const i = this.workers.indexOf(slot);
+    if (i < 0) return; // already handled (its error, now its exit)
+    this.workers.splice(i, 1);
+    for (const job of slot.jobs.splice(0)) job.reject(e);
+    if (this.closed) return;
+    if (++this.deaths > 3 + this.size) {
+      for (const j of this.queue.splice(0)) j.reject(new Error(`worker threads keep failing: ${e.message}`));
+      if (this.workers.length === 0) this.closed = true;
+      return;
+    }
+    // replace the dead worker so the batch can go on
+    this.spawn(script, cfg);
+    this.pump();
   }
 
   run(units: WorkUnit[]): Promise<UnitResult[]> {
@@ -106,11 +120,14 @@ export class WorkerPool implements Pool {
   }
 
   private pump(): void {
-    for (const slot of this.workers) {
-      if (slot.job || this.queue.length === 0) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.w.postMessage({ id: job.id, units: job.units });
+    // fill the least loaded worker first, so two workers share the batches evenly
+    for (let depth = 0; depth < PER_WORKER; depth++) {
+      for (const slot of this.workers) {
+        if (slot.jobs.length > depth || this.queue.length === 0) continue;
+        const job = this.queue.shift()!;
+        slot.jobs.push(job);
+        slot.w.postMessage({ id: job.id, units: job.units });
+      }
     }
   }
 
