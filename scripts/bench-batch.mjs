@@ -13,7 +13,8 @@
 //                      figure is 10000, ~79 MB)
 //   --scale-cases N    cases at 1x of the scaling runs (default 150; 16x = 2400)
 //   --reps N           processes per start-up figure (default 7)
-//   --batch-reps N     processes per batch figure (default 1)
+//   --batch-reps N     processes per batch figure (default 1; the one- and two-worker runs
+//                      alternate, so each pair ran in the same conditions)
 //   --corpus DIR       where the generated case files are kept between runs
 //                      (default: $TMPDIR/casenote-bench-case-files)
 //   --json             print rows {what, value, target, note} as JSON (for scripts/bench.mjs)
@@ -133,17 +134,30 @@ function corpusOf(n) {
   return { dir, bytes: files.slice(0, n).reduce((s, f) => s + fs.statSync(path.join(full, f)).size, 0) };
 }
 
-function audit(c, jobs) {
-  const runs = [];
-  for (let i = 0; i < batchReps; i++) {
-    const out = path.join(tmp, `audit-${jobs}-${i}`);
-    runs.push(measure([cli, 'audit', c.dir, '--jobs', String(jobs), '--format', 'json', '--out', out, '--no-progress', '--audit-id', 'bench-batch-salt']));
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+/** One audit process; its output is deleted. */
+function auditOnce(c, jobs, i) {
+  const out = path.join(tmp, `audit-${jobs}-${i}`);
+  const r = measure([cli, 'audit', c.dir, '--jobs', String(jobs), '--format', 'json', '--out', out, '--no-progress', '--audit-id', 'bench-batch-salt']);
+  fs.rmSync(out, { recursive: true, force: true });
+  return r;
+}
+
+/** Medians over runs of one configuration: wall, CPU, main-thread CPU; the largest peak RSS. */
+function summary(c, runs) {
   const ms = median(runs.map((r) => r.ms));
   const cpuMs = median(runs.map((r) => r.cpuMs));
   const mainCpuMs = runs[0].mainCpuMs === null ? null : median(runs.map((r) => r.mainCpuMs));
-  return { ms, mbs: c.bytes / MiB / (ms / 1000), rss: Math.max(...runs.map((r) => r.rss)), cpuMs, mbsCpu: c.bytes / MiB / (cpuMs / 1000), mainCpuMs };
+  const mbs = (r) => c.bytes / 1e6 / (r.ms / 1000);
+  return {
+    ms, mbs: c.bytes / 1e6 / (ms / 1000), mbsRange: [Math.min(...runs.map(mbs)), Math.max(...runs.map(mbs))], rss: Math.max(...runs.map((r) => r.rss)),
+    cpuMs, mbsCpu: c.bytes / MiB / (cpuMs / 1000), mainCpuMs, runs: runs.length,
+  };
+}
+
+function audit(c, jobs) {
+  const runs = [];
+  for (let i = 0; i < batchReps; i++) runs.push(auditOnce(c, jobs, i));
+  return summary(c, runs);
 }
 
 // On a shared machine wall-clock MiB/s says as much about the other jobs as about the audit, so
@@ -154,17 +168,24 @@ function audit(c, jobs) {
 const cpuNote = (r) => `CPU ${(r.cpuMs / 1000).toFixed(1)} s (${r.mbsCpu.toFixed(2)} MiB per CPU-s)` +
   (r.mainCpuMs === null ? '' : `; main thread ${(r.mainCpuMs / 1000).toFixed(1)} s CPU = ${(100 * r.mainCpuMs / r.cpuMs).toFixed(0)}% of the process, ${(100 * r.mainCpuMs / r.ms).toFixed(0)}% of wall`);
 
+// MB/s and MB are the issue's units: 10^6 bytes (the corpus size is also given in MiB)
+const mb = (mib) => (mib * MiB) / 1e6;
 if (wants('batch')) {
   const c = corpusOf(cases);
-  const size = `${cases} cases, ${(c.bytes / MiB).toFixed(1)} MiB`;
-  log(`audit ${size} with 1 and 2 workers`);
-  const one = audit(c, 1);
-  const two = audit(c, 2);
-  row('audit, 1 worker (MiB/s)', one.mbs.toFixed(2), '>= 5', `${size}; ${(one.ms / 1000).toFixed(1)} s; ${cpuNote(one)}`);
-  row('audit, 2 workers (MiB/s)', two.mbs.toFixed(2), `>= ${(1.7 * one.mbs).toFixed(2)} (1.7x)`, `${(two.mbs / one.mbs).toFixed(2)}x of 1 worker; ${(two.ms / 1000).toFixed(1)} s; ${cpuNote(two)}`);
+  const size = `${cases} cases, ${(c.bytes / 1e6).toFixed(1)} MB (${(c.bytes / MiB).toFixed(1)} MiB)`;
+  log(`audit ${size} with 1 and 2 workers, ${batchReps} time${batchReps > 1 ? 's' : ''} each, alternated`);
+  const runs1 = [];
+  const runs2 = [];
+  for (let i = 0; i < batchReps; i++) { runs1.push(auditOnce(c, 1, i)); runs2.push(auditOnce(c, 2, i)); }
+  const one = summary(c, runs1);
+  const two = summary(c, runs2);
+  const range = (r) => (r.runs > 1 ? `median of ${r.runs} (${r.mbsRange[0].toFixed(2)}-${r.mbsRange[1].toFixed(2)}); ` : '');
+  row('audit, 1 worker (MB/s)', one.mbs.toFixed(2), '>= 5', `${range(one)}${size}; ${(one.ms / 1000).toFixed(1)} s; ${cpuNote(one)}`);
+  const pairs = runs1.map((r, i) => r.ms / runs2[i].ms);
+  row('audit, 2 workers (MB/s)', two.mbs.toFixed(2), `>= ${(1.7 * one.mbs).toFixed(2)} (1.7x)`, `${range(two)}${(two.mbs / one.mbs).toFixed(2)}x of 1 worker (run by run: ${pairs.map((x) => x.toFixed(2)).join(', ')}); ${(two.ms / 1000).toFixed(1)} s; ${cpuNote(two)}`);
   row('audit, 2 vs 1 worker on CPU time', `${(one.cpuMs / two.cpuMs).toFixed(2)}`, '~1', 'CPU of 1 worker / CPU of 2: below 1 means two workers cost extra work; the wall-time speed-up on free cores is at most 2x this');
-  row('audit peak RSS, 1 worker', `${one.rss.toFixed(0)} MiB`, '<= 300 MiB', size);
-  row('audit peak RSS, 2 workers', `${two.rss.toFixed(0)} MiB`, '<= 300 MiB', size);
+  row('audit peak RSS, 1 worker', `${mb(one.rss).toFixed(0)} MB`, '<= 300 MB', `${(one.rss).toFixed(0)} MiB; the largest of ${one.runs}`);
+  row('audit peak RSS, 2 workers', `${mb(two.rss).toFixed(0)} MB`, '<= 300 MB', `${(two.rss).toFixed(0)} MiB; the largest of ${two.runs}`);
 }
 
 if (wants('scale')) {
@@ -179,7 +200,7 @@ if (wants('scale')) {
     const perMiB = base.map((b) => b.cpuMs / (b.bytes / MiB));
     for (const [i, b] of base.entries()) {
       row(`audit ${b.k}x (${b.k * scaleCases} cases, ${jobs} worker${jobs > 1 ? 's' : ''})`, `${(b.ms / 1000).toFixed(2)} s`, 'linear',
-        `${(b.bytes / MiB).toFixed(1)} MiB; CPU ${(b.cpuMs / 1000).toFixed(1)} s, ${perMiB[i].toFixed(0)} CPU-ms/MiB (${(perMiB[i] / perMiB[0]).toFixed(2)}x of 1x); peak RSS ${b.rss.toFixed(0)} MiB (<= 300)`);
+        `${(b.bytes / MiB).toFixed(1)} MiB; CPU ${(b.cpuMs / 1000).toFixed(1)} s, ${perMiB[i].toFixed(0)} CPU-ms/MiB (${(perMiB[i] / perMiB[0]).toFixed(2)}x of 1x); peak RSS ${mb(b.rss).toFixed(0)} MB (<= 300)`);
     }
   }
 }

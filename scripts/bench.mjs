@@ -134,7 +134,7 @@ row(`${bigLabel} export in the server: longest unanswered stretch`, `${bigRun.pr
 const batchScript = path.join(root, 'scripts', 'bench-batch.mjs');
 if (fs.existsSync(batchScript)) {
   log('start-up and batch (scripts/bench-batch.mjs)');
-  const r = spawnSync(process.execPath, [batchScript, '--json', ...(quick ? ['--reps', '3', '--cases', '300', '--scale-cases', '40'] : ['--cases', '10000'])], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [batchScript, '--json', ...(quick ? ['--reps', '3', '--cases', '300', '--scale-cases', '40'] : ['--cases', '10000', '--batch-reps', '3'])], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status === 0) rows.push(...JSON.parse(r.stdout));
   else row('start-up and batch (bench-batch.mjs)', 'failed', '-', (r.stderr || '').trim().split('\n').pop() ?? '');
 } else {
