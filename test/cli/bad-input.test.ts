@@ -290,6 +290,26 @@ describe('cli: bad input (check and audit)', function () {
   });
 });
 
+describe('cli: a reader that goes away', () => {
+  it('check and audit stop quietly when their output pipe closes early (| head), with no stack trace', function () {
+    this.timeout(60000);
+    const d = tmp('cna-pipe-');
+    try {
+      // 400 entries: megabytes of JSON, far more than a pipe holds, so writing goes on after head has left
+      const entry = (i: number) => `${String(1 + (i % 28)).padStart(2, '0')}/02/2022 10:00 | Home visit | SW Anna Bell (East)\nMum failed to protect the children. The parents have a volatile relationship.\n`;
+      const note = path.join(d, 'long.txt');
+      fs.writeFileSync(note, 'Adults: Kirsty Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)\n\n' + Array.from({ length: 400 }, (_, i) => entry(i)).join('\n'));
+      for (const args of [['check', note, '--format', 'json', '--explain'], ['audit', note, '--format', 'json', '--by', 'entry', '--include-excerpts', '--audit-id', 'pipe-test-salt']]) {
+        const r = spawnSync('sh', ['-c', `"$0" "$@" | head -c 1 >/dev/null`, process.execPath, CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        assert.equal(r.status, 0, args[0]);
+        assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|at .*\.js:\d+/, `${args[0]}: ${r.stderr}`);
+      }
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('cli: JSON written in pieces', () => {
   it('is byte for byte JSON.stringify(value, null, 2) (500 values)', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => {

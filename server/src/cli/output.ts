@@ -29,6 +29,15 @@ export class Output {
   ) {}
 
   static forProcess(): Output {
+    // `casenote-audit check ... | head`: once the reader has gone there is no one to write to.
+    // Node reports that as an unhandled 'error' with a stack trace; a command-line tool stops
+    // quietly instead, as it would on SIGPIPE (which Node ignores).
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        process.exit(process.exitCode ?? 0);
+      });
+    }
     const tty = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
     return new Output((s) => process.stdout.write(neutralise(s)), (s) => process.stderr.write(neutralise(s)), tty);
   }
