@@ -1,4 +1,4 @@
-// Where entries are analysed: in worker threads (one per core by default; one for --jobs 1) or,
+// Where entries are analysed: in worker threads (one per core but one by default; one for --jobs 1) or,
 // for inputs under 1 MB with one job, in this thread (run.ts, threadsFor). Both run the same
 // UnitAnalyzer. Results come back per batch; the caller consumes them in submission order, so
 // reports do not depend on thread timing.

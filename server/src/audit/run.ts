@@ -40,7 +40,7 @@ export interface RunOptions {
   /** Salt for author pseudonyms; random (and unrecorded) when absent. */
   auditId?: string;
   label?: string;
-  /** Threads analysing entries (see threadsFor): default one per core; 1 on an input under 1 MB runs in this thread. */
+  /** Threads analysing entries (see threadsFor): default one per core but one; 1 on an input under 1 MB runs in this thread. */
   jobs?: number;
   /** The worker script (default: dist/audit-worker.js beside the bundle, or worker.js beside this module). */
   workerScript?: string;
@@ -93,7 +93,10 @@ const BATCH_UNITS = 64;
 
 /**
  * How many worker threads analyse the entries; 0 means this thread. `jobs` (--jobs) is the
- * number of threads analysing, default one per core for inputs of 1 MB or more. Even one thread
+ * number of threads analysing; for inputs of 1 MB or more the default is one per core but one,
+ * as this thread needs about a third of a core of its own to read, split and aggregate for one
+ * worker: on 2 cores two workers audited 10,000 generated cases no faster than one (0.9-1.1x of
+ * its wall time), with a fifth more CPU and 20-30 MB more peak memory. Even one thread
  * is a worker, not this one, once the input is not small: a worker's heap is capped
  * (workerHeap in pool.ts) whereas this thread's cannot be once started, so an in-thread audit
  * of 10,000 cases peaked at 330-343 MB RSS; and this thread then reads, decodes and aggregates
@@ -101,7 +104,7 @@ const BATCH_UNITS = 64;
  */
 export function threadsFor(jobs: number | undefined, bytesTotal: number, cores: number): number {
   const small = bytesTotal < SMALL_INPUT_BYTES;
-  const n = jobs ?? (small ? 1 : cores);
+  const n = jobs ?? (small ? 1 : Math.max(1, cores - 1));
   return n === 1 && small ? 0 : n;
 }
 
@@ -215,7 +218,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
     for (const [i, file] of files.entries()) {
       // Blocking reads never give the event loop a turn by themselves, and the pool may keep
       // up without ever making this loop wait: let Ctrl-C and progress through now and then.
-      if (o.blockingReads && Date.now() - turn > 50) { await new Promise<void>((r) => setImmediate(r)); turn = Date.now(); }
+      if (o.blockingReads && Date.now() - turn > Number(process.env.CNA_TURN ?? 50)) { await new Promise<void>((r) => setImmediate(r)); turn = Date.now(); }
       if (o.signal?.aborted) throw new AuditCancelled();
       const shown = displayPath(file, cwd);
       progress.current = shown;

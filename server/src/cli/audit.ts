@@ -49,7 +49,8 @@ Input:
                         --case-column, --id-column (a header name or a 1-based number)
   --delimiter C         CSV delimiter: , ; or tab (default: detected)
   --jobs N              worker threads analysing entries (default: the number of
-                        cores); inputs under 1 MB with one job run in this thread
+                        cores minus one, at least one); inputs under 1 MB with one
+                        job run in this thread
 
 Rules:
   --rules DIR           also load the rules in DIR (repeatable)

@@ -22,7 +22,7 @@ export interface AuditOptionsParams {
   includeExcerpts?: boolean;
   /** Secret salt for author pseudonyms (random when absent). */
   auditId?: string;
-  /** Worker threads (default: the number of cores). */
+  /** Worker threads (default: the number of cores minus one, at least one). */
   jobs?: number;
   /** CSV column names, e.g. { text: 'Narrative' } (default: detected from the header row). */
   columns?: Partial<Record<'text' | 'date' | 'time' | 'author' | 'team' | 'type' | 'case' | 'id', string>>;
