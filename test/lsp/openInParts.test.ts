@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openInPartsMiddleware } from '../../client/src/openInParts';
 import { Methods, OPEN_IN_PARTS_FROM, OPEN_PART_CHARS, openInParts, OpenPartParams } from '../../server/src/protocol';
+import { OpenParts } from '../../server/src/lsp/document';
 import { LspClient } from './lspClient';
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
@@ -31,6 +32,29 @@ describe('open in parts', () => {
         const last = p.text.charCodeAt(p.text.length - 1);
         assert.ok(!(last >= 0xd800 && last <= 0xdbff), `part ${i} ends inside a surrogate pair`);
       });
+    });
+  });
+
+  describe('server side', () => {
+    it('assembles a note from its parts for its version only, and holds at most 8 unfinished notes', () => {
+      const held = new OpenParts();
+      const text = 'Mum failed to protect the children. '.repeat(Math.ceil((1.5 * OPEN_IN_PARTS_FROM) / 36));
+      for (const p of openInParts('file:///a.txt', 2, text)!) held.add(p);
+      assert.equal(held.take('file:///a.txt', 1), undefined, 'another version');
+      for (const p of openInParts('file:///a.txt', 2, text)!) held.add(p);
+      assert.equal(held.take('file:///a.txt', 2), text);
+      assert.equal(held.size, 0);
+      // twenty notes started and never opened: only the last eight are held
+      for (let i = 0; i < 20; i++) held.add(openInParts(`file:///n${i}.txt`, 1, text)![0]);
+      assert.equal(held.size, 8);
+      assert.equal(held.take('file:///n0.txt', 1), undefined);
+      // a note started again moves to the back: n12 (the oldest held) survives two more
+      held.add(openInParts('file:///n12.txt', 1, text)![0]);
+      held.add(openInParts('file:///x.txt', 1, text)![0]);
+      assert.equal(held.size, 8);
+      assert.equal(held.take('file:///n13.txt', 1), undefined, 'the oldest after n12 moved back');
+      for (const p of openInParts('file:///n12.txt', 1, text)!.slice(1)) held.add(p);
+      assert.equal(held.take('file:///n12.txt', 1), text);
     });
   });
 

@@ -150,11 +150,30 @@ function wellFormed(range: Range): Range {
 export class OpenParts {
   private readonly pending = new Map<string, { version: number; expected: number; parts: string[] }>();
 
+  /**
+   * Notes held at once. The client sends a note's didOpen right after its parts, so one or two
+   * are pending at a time; a client that stopped half-way (a bug, or a note opened by another
+   * client that never finished) must not leave megabytes behind for every note it started, so
+   * past this the oldest are let go. Were such a note's didOpen still to come, it would open
+   * empty, as a note whose parts went missing does.
+   */
+  constructor(private readonly max = 8) {}
+
   add(p: OpenPartParams): void {
     let note = this.pending.get(p.uri);
-    if (p.part === 0 || !note || note.version !== p.version) this.pending.set(p.uri, (note = { version: p.version, expected: p.parts, parts: [] }));
+    if (p.part === 0 || !note || note.version !== p.version) {
+      this.pending.delete(p.uri);
+      this.pending.set(p.uri, (note = { version: p.version, expected: p.parts, parts: [] }));
+      for (const uri of this.pending.keys()) {
+        if (this.pending.size <= this.max) break;
+        this.pending.delete(uri);
+      }
+    }
     if (p.part === note.parts.length) note.parts.push(p.text);
   }
+
+  /** Notes whose parts are held (for tests). */
+  get size(): number { return this.pending.size; }
 
   /** The note's text if all its parts came for this version (and forgets the parts). */
   take(uri: string, version: number): string | undefined {
