@@ -4,6 +4,7 @@
 // severity, a redacted phrase and, when asked for, a location and the sentence.
 
 import { AnalyzeOptions, Analyzer, LineIndex, PackedRulePack, packRules, RuleSet, Roles, Severity } from '../engine';
+import { isBlank } from './entries';
 import { RedactorCache } from './redact';
 
 export interface WorkUnit {
@@ -65,7 +66,7 @@ export class UnitAnalyzer {
   }
 
   private one(u: WorkUnit): UnitResult {
-    if (!u.text.trim()) return { words: 0, found: [] };
+    if (isBlank(u.text)) return { words: 0, found: [] };
     let res;
     try {
       res = this.analyzer.analyze(u.text, u.roles);

@@ -11,7 +11,7 @@ import { ColumnMap, ColumnRole, CsvParser, CsvRecord, mapColumns } from './csv';
 import { DateOrder, parseDate } from './dates';
 import { decodeChunks, DecodeState } from './decode';
 import { checkDocxSize } from './docx';
-import { ChronologySplitter, RawEntry, splitAuthor } from './entries';
+import { ChronologySplitter, isBlank, RawEntry, splitAuthor } from './entries';
 import { htmlToText } from './html';
 import { InputFormat } from './schema';
 
@@ -133,7 +133,7 @@ async function splitText(chunks: AsyncIterable<string> | Iterable<string>, stem:
   const drain = async () => {
     while (queue.length > 0) {
       const e = queue.shift()!;
-      if (e.text.trim() || e.segment === undefined || e.segment === 'last') any = true;
+      if (!isBlank(e.text) || e.segment === undefined || e.segment === 'last') any = true;
       await sink.entry(e);
     }
   };
@@ -184,7 +184,7 @@ async function readCsv(chunks: AsyncIterable<string>, file: string, opts: ReadOp
     const e: RawEntry = {
       id: get('id') ?? `${caseRef ?? stem}:${r.line}`,
       index: rows,
-      text: r.fields[textCol].replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '').join('\n'),
+      text: r.fields[textCol].replace(/\r\n?/g, '\n').split('\n').filter((l) => !isBlank(l)).join('\n'),
       line: r.fieldLines[textCol],
       col0: r.fieldCols[textCol],
       ...(date ? { date } : {}),
@@ -197,7 +197,7 @@ async function readCsv(chunks: AsyncIterable<string>, file: string, opts: ReadOp
     if (/\n\s*\n|\r/.test(r.fields[textCol])) {
       // blank lines were dropped: keep the file line of each remaining line for locations
       const lines: number[] = [];
-      r.fields[textCol].replace(/\r\n?/g, '\n').split('\n').forEach((l, i) => { if (l.trim() !== '') lines.push(r.fieldLines[textCol] + i); });
+      r.fields[textCol].replace(/\r\n?/g, '\n').split('\n').forEach((l, i) => { if (!isBlank(l)) lines.push(r.fieldLines[textCol] + i); });
       e.lines = lines;
     }
     queue.push(e);
