@@ -24,7 +24,7 @@ export interface UnitMeta extends EntryMeta {
 
 /**
  * One entry's counts while its segments come in. Its maps are made only for a finding: most
- * entries have none, and four maps per entry were a tenth of what the main thread allocated.
+ * entries have none, and four maps per entry were 8% of what the main thread allocated.
  */
 export interface EntryCounts {
   words: number;

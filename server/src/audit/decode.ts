@@ -137,4 +137,3 @@ export async function* decodeChunks(path: string, state: DecodeState, signal?: A
     await file.close();
   }
 }
-

@@ -90,6 +90,8 @@ export class AuditCancelled extends Error {
 export const SMALL_INPUT_BYTES = 1024 * 1024;
 const BATCH_CHARS = 48 * 1024;
 const BATCH_UNITS = 64;
+/** With blocking reads, the longest the loop over the files runs without an event-loop turn. */
+const TURN_MS = 50;
 
 /**
  * How many worker threads analyse the entries; 0 means this thread. `jobs` (--jobs) is the
@@ -218,7 +220,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
     for (const [i, file] of files.entries()) {
       // Blocking reads never give the event loop a turn by themselves, and the pool may keep
       // up without ever making this loop wait: let Ctrl-C and progress through now and then.
-      if (o.blockingReads && Date.now() - turn > Number(process.env.CNA_TURN ?? 50)) { await new Promise<void>((r) => setImmediate(r)); turn = Date.now(); }
+      if (o.blockingReads && Date.now() - turn > TURN_MS) { await new Promise<void>((r) => setImmediate(r)); turn = Date.now(); }
       if (o.signal?.aborted) throw new AuditCancelled();
       const shown = displayPath(file, cwd);
       progress.current = shown;
