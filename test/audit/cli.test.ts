@@ -6,12 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RawEntry } from '../../server/src/audit/entries';
 import { readInput } from '../../server/src/audit/readers';
+import { runAuditCli } from '../../server/src/cli/audit';
+import { runIsolated } from '../../server/src/cli/isolated';
 import { main } from '../../server/src/cli/main';
 import { Output } from '../../server/src/cli/output';
 import { ROOT } from '../helpers/rules';
 import { CASE_FILES, tempDir } from './helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The module the command's worker thread runs, as compiled beside this test. */
+const BATCH_SCRIPT = path.join(__dirname, '..', '..', 'server', 'src', 'cli', 'batch.js');
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CASENOTE_AUDIT_ID: '' }, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -169,5 +173,38 @@ describe('cli: compare and merge', () => {
     const nj = await cli(['merge', a, path.join(dir, 'not.json')]);
     assert.equal(nj.code, 2);
     assert.match(nj.stderr, /not a casenote-audit audit report/);
+  });
+});
+
+describe('cli: audit and compare in a thread of their own', () => {
+  // isolated.ts: the bin runs them in a worker thread with a capped heap. Reports carry their
+  // time of making, so every run here is made at one fixed time.
+  let epoch: string | undefined;
+  before(() => { epoch = process.env.SOURCE_DATE_EPOCH; process.env.SOURCE_DATE_EPOCH = '1700000000'; });
+  after(() => { if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH; else process.env.SOURCE_DATE_EPOCH = epoch; });
+  it('give the bin the same reports, output and exit codes as a run in this thread', async function () {
+    this.timeout(60000);
+    {
+      for (const [cmd, extra] of [['audit', ['--fail-on', 'warning']], ['compare', ['--baseline-before', '2023-01-01']]] as const) {
+        const args = [cmd, CASE_FILES, '--format', 'json', '--audit-id', 'thread-test-salt', ...extra];
+        const bin = run(args);
+        const here = await cli(args);
+        assert.equal(bin.code, here.code, cmd);
+        assert.deepEqual(JSON.parse(bin.stdout), JSON.parse(here.stdout), cmd);
+      }
+    }
+  });
+
+  it('run the command again in this thread, and say so, when its own thread runs out of heap', async function () {
+    this.timeout(60000);
+    let stdout = '';
+    let stderr = '';
+    const out = new Output((x) => { stdout += x; }, (x) => { stderr += x; }, false);
+    // a heap far too small for the rule pack: the command's thread dies of it at once
+    const code = await runIsolated('audit', [CASE_FILES, '--format', 'json', '--no-progress', '--audit-id', 'thread-test-salt'], out, runAuditCli, BATCH_SCRIPT, { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 });
+    assert.equal(code, 0);
+    assert.match(stderr, /the audit needed more than 2 MB for its tables; it runs again without that bound/);
+    const here = await cli(['audit', CASE_FILES, '--format', 'json', '--audit-id', 'thread-test-salt']);
+    assert.deepEqual(JSON.parse(stdout), JSON.parse(here.stdout));
   });
 });

@@ -19,7 +19,8 @@ const batch = (): typeof Batch => require('./batch');
 export const COMMANDS: Record<string, Command> = {
   check: { summary: 'check notes and print findings (text or JSON)', run: runCheck },
   rules: { summary: 'list the rules, or explain one: casenote-audit rules [RULE-ID]', run: runRules },
-  audit: { summary: 'audit folders of exported case files: rates by category, author, team, month', run: (argv, out) => batch().runAuditCli(argv, out) },
-  compare: { summary: 'language-change summary between a baseline and a follow-up audit', run: (argv, out) => batch().runCompareCli(argv, out) },
+  // in a worker thread with a capped heap (isolated.ts says why)
+  audit: { summary: 'audit folders of exported case files: rates by category, author, team, month', run: (argv, out) => batch().runBatchCommand('audit', argv, out) },
+  compare: { summary: 'language-change summary between a baseline and a follow-up audit', run: (argv, out) => batch().runBatchCommand('compare', argv, out) },
   merge: { summary: 'combine audits of shards into one audit (exact sums)', run: (argv, out) => batch().runMergeCli(argv, out) },
 };

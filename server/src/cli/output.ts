@@ -22,6 +22,9 @@ const CODES: Record<Colour, [number, number]> = {
 };
 
 export class Output {
+  /** Writes to this process's own standard output and error (not to a test's capture). */
+  isProcess = false;
+
   constructor(
     readonly stdout: (s: string) => void,
     readonly stderr: (s: string) => void,
@@ -39,7 +42,9 @@ export class Output {
       });
     }
     const tty = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-    return new Output((s) => process.stdout.write(neutralise(s)), (s) => process.stderr.write(neutralise(s)), tty);
+    const out = new Output((s) => process.stdout.write(neutralise(s)), (s) => process.stderr.write(neutralise(s)), tty);
+    out.isProcess = true;
+    return out;
   }
 
   paint(c: Colour, s: string): string {

@@ -1,0 +1,76 @@
+// `audit` and `compare` run in a worker thread of their own, with a capped heap, while the main
+// thread only relays the terminal. The command's thread reads the files, splits them into
+// entries and aggregates what the analysis workers send back; in the main thread its heap
+// could not be capped once the process had started, and V8 let it grow far past what it held:
+// on 10,000 generated cases with two analysis workers the process peaked at 290-297 MB in most
+// runs and at 332-345 MB in about one in three, the main thread's heap reaching 150-166 MB for
+// 30-50 MB live. Run with a 128 MB cap on its old generation, the same audit peaked at 263-265
+// MB in every run (docs/performance.md, "Peak memory: the command in a thread of its own").
+
+import { isMainThread, parentPort, ResourceLimits, Worker, workerData } from 'node:worker_threads';
+import { Output } from './output';
+
+/**
+ * The command thread's heap. Its live data is the report's tables (a row per file, author,
+ * month... and per entry with `--by entry`), about 30-50 MB on 10,000 cases. Should a far
+ * larger archive need more, the command runs again in the main thread (see `runIsolated`).
+ */
+export const COMMAND_HEAP: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+
+type Runner = (argv: string[], out: Output) => Promise<number>;
+
+interface CommandData {
+  casenoteCommand: string;
+  argv: string[];
+  /** The terminal the main thread writes to: a worker's own streams are pipes to it. */
+  stdout: { isTTY: boolean; columns?: number };
+  stderr: { isTTY: boolean; columns?: number };
+}
+
+/**
+ * Runs a batch command in a worker thread of `script`, a module that calls `serveCommand`
+ * (dist/cli-batch.js in the bundle), and resolves with its exit code. Ctrl-C is passed on to the command, which cancels
+ * the audit as it would in the main thread; a second Ctrl-C ends the process at once. If the
+ * command runs out of its heap, it runs again here, without the cap, and says so.
+ */
+export function runIsolated(command: string, argv: string[], out: Output, run: Runner, script: string, limits = COMMAND_HEAP): Promise<number> {
+  const term = (s: NodeJS.WriteStream) => ({ isTTY: s.isTTY === true, columns: s.columns });
+  const data: CommandData = { casenoteCommand: command, argv, stdout: term(process.stdout), stderr: term(process.stderr) };
+  return new Promise<number>((resolve, reject) => {
+    const w = new Worker(script, { workerData: data, resourceLimits: limits });
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      w.postMessage('interrupt');
+    };
+    process.on('SIGINT', onSigint);
+    let failed = false;
+    const settle = () => process.removeListener('SIGINT', onSigint);
+    w.on('error', (e: Error & { code?: string }) => {
+      failed = true;
+      settle();
+      if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') { reject(e); return; }
+      out.stderr(`casenote-audit: note: the ${command} needed more than ${limits.maxOldGenerationSizeMb} MB for its tables; it runs again without that bound\n`);
+      run(argv, out).then(resolve, reject);
+    });
+    // the thread's exit code is the command's (after an error comes its exit, which is then not the answer)
+    w.on('exit', (exitCode) => { if (failed) return; settle(); resolve(exitCode); });
+  });
+}
+
+/** In the command's worker thread: run it with the parent's terminal; its exit code becomes the thread's. */
+export function serveCommand(commands: Record<string, Runner>): void {
+  if (isMainThread || !workerData?.casenoteCommand) return;
+  const data = workerData as CommandData;
+  // the progress bar and colours ask the streams whether they are a terminal, and how wide
+  Object.assign(process.stdout, data.stdout);
+  Object.assign(process.stderr, data.stderr);
+  // the main thread passes Ctrl-C on; the audit listens for SIGINT as it does in a main thread
+  parentPort!.on('message', (m) => { if (m === 'interrupt') process.emit('SIGINT'); });
+  parentPort!.unref();
+  commands[data.casenoteCommand](data.argv, Output.forProcess()).then(
+    (code) => { process.exitCode = code; },
+    (e) => { throw e; },
+  );
+}
