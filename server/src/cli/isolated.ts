@@ -4,7 +4,7 @@
 // could not be capped once the process had started, and V8 let it grow far past what it held:
 // on 10,000 generated cases with two analysis workers the process peaked at 290-297 MB in most
 // runs and at 332-345 MB in about one in three, the main thread's heap reaching 150-166 MB for
-// 30-50 MB live. Run with a 128 MB cap on its old generation, the same audit peaked at 263-265
+// 30-50 MB live. Run with a 128 MB cap on its old generation, the same audit peaked at 258-265
 // MB in every run (docs/performance.md, "Peak memory: the command in a thread of its own").
 
 import { isMainThread, parentPort, ResourceLimits, Worker, workerData } from 'node:worker_threads';
