@@ -162,11 +162,11 @@ function audit(c, jobs) {
 
 // On a shared machine wall-clock MiB/s says as much about the other jobs as about the audit, so
 // every batch row also gives CPU figures: MiB per CPU-second of the whole process (equal for 1
-// and 2 workers when running two costs no extra work), and the main thread's CPU (reading,
-// splitting, message passing, aggregating) as a share of the process's and of the wall time.
-// With two workers the main thread must stay well under one core's share or it starves them.
+// and 2 workers when running two costs no extra work), and the main thread's CPU. The main
+// thread only relays the terminal since the command runs in a thread of its own
+// (server/src/cli/isolated.ts); reading and aggregating are in the process's figure.
 const cpuNote = (r) => `CPU ${(r.cpuMs / 1000).toFixed(1)} s (${r.mbsCpu.toFixed(2)} MiB per CPU-s)` +
-  (r.mainCpuMs === null ? '' : `; main thread ${(r.mainCpuMs / 1000).toFixed(1)} s CPU = ${(100 * r.mainCpuMs / r.cpuMs).toFixed(0)}% of the process, ${(100 * r.mainCpuMs / r.ms).toFixed(0)}% of wall`);
+  (r.mainCpuMs === null ? '' : `; main thread (the terminal relay) ${(r.mainCpuMs / 1000).toFixed(1)} s CPU`);
 
 // MB/s and MB are the issue's units: 10^6 bytes (the corpus size is also given in MiB)
 const mb = (mib) => (mib * MiB) / 1e6;

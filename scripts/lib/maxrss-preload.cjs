@@ -1,9 +1,9 @@
 // Preloaded (node --require) by scripts/bench-batch.mjs into the process it measures: on exit,
 // writes the process's peak resident set (worker threads included, they share the process),
 // its CPU time (all threads) and the main thread's own CPU time to the file named by
-// CASENOTE_BENCH_MAXRSS as JSON, so the bench needs no /usr/bin/time. The main thread's share
-// says whether reading and aggregating could starve the workers; Node 20 has no per-thread CPU
-// call, so it is read from /proc (Linux; null elsewhere).
+// CASENOTE_BENCH_MAXRSS as JSON, so the bench needs no /usr/bin/time. The main thread's own
+// figure shows it does no more than relay the terminal (the audit runs in a worker thread);
+// Node 20 has no per-thread CPU call, so it is read from /proc (Linux; null elsewhere).
 const fs = require('node:fs');
 
 const out = process.env.CASENOTE_BENCH_MAXRSS;
