@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { RawEntry } from '../../server/src/audit/entries';
 import { readInput } from '../../server/src/audit/readers';
 import { runAuditCli } from '../../server/src/cli/audit';
-import { runIsolated } from '../../server/src/cli/isolated';
+import { COMMAND_HEAP, commandHeap, runIsolated } from '../../server/src/cli/isolated';
 import { main } from '../../server/src/cli/main';
 import { Output } from '../../server/src/cli/output';
 import { ROOT } from '../helpers/rules';
@@ -206,5 +206,16 @@ describe('cli: audit and compare in a thread of their own', () => {
     assert.match(stderr, /the audit needed more than 2 MB for its tables; it runs again without that bound/);
     const here = await cli(['audit', CASE_FILES, '--format', 'json', '--audit-id', 'thread-test-salt']);
     assert.deepEqual(JSON.parse(stdout), JSON.parse(here.stdout));
+  });
+});
+
+describe('cli: the command thread\'s heap', () => {
+  it('is capped, except for a table by entry, which grows with the input by design', () => {
+    assert.deepEqual(commandHeap(['dir', '--by', 'file,author']), COMMAND_HEAP);
+    assert.deepEqual(commandHeap(['dir']), COMMAND_HEAP);
+    for (const argv of [['dir', '--by', 'file,entry'], ['dir', '--by=entry'], ['dir', '--by', 'month', '--by', ' entry']]) {
+      assert.equal(commandHeap(argv).maxOldGenerationSizeMb, undefined, argv.join(' '));
+      assert.equal(commandHeap(argv).maxYoungGenerationSizeMb, COMMAND_HEAP.maxYoungGenerationSizeMb);
+    }
   });
 });

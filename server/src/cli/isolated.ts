@@ -12,10 +12,21 @@ import { Output } from './output';
 
 /**
  * The command thread's heap. Its live data is the report's tables (a row per file, author,
- * month... and per entry with `--by entry`), about 30-50 MB on 10,000 cases. Should a far
- * larger archive need more, the command runs again in the main thread (see `runIsolated`).
+ * team, month), about 30-50 MB on 10,000 cases. Should a far larger archive need more, the
+ * command runs again in the main thread (see `runIsolated`).
  */
 export const COMMAND_HEAP: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+
+/**
+ * The heap for these arguments. A table by entry (`--by entry`) holds a row for every entry
+ * read, so it grows with the input by design (2,400 generated cases, 52,000 entries, already
+ * outgrew 128 MB): its old generation is left uncapped rather than the audit being run twice.
+ */
+export function commandHeap(argv: readonly string[]): ResourceLimits {
+  const by = argv.flatMap((a, i) => (a === '--by' ? [argv[i + 1] ?? ''] : a.startsWith('--by=') ? [a.slice(5)] : []));
+  const perEntry = by.some((v) => v.split(',').map((d) => d.trim()).includes('entry'));
+  return perEntry ? { maxYoungGenerationSizeMb: COMMAND_HEAP.maxYoungGenerationSizeMb } : COMMAND_HEAP;
+}
 
 type Runner = (argv: string[], out: Output) => Promise<number>;
 
@@ -29,11 +40,12 @@ interface CommandData {
 
 /**
  * Runs a batch command in a worker thread of `script`, a module that calls `serveCommand`
- * (dist/cli-batch.js in the bundle), and resolves with its exit code. Ctrl-C is passed on to the command, which cancels
- * the audit as it would in the main thread; a second Ctrl-C ends the process at once. If the
- * command runs out of its heap, it runs again here, without the cap, and says so.
+ * (dist/cli-batch.js in the bundle), and resolves with its exit code. Ctrl-C is passed on to
+ * the command, which cancels the audit as it would in the main thread; a second Ctrl-C ends the
+ * process at once. If the command runs out of its heap, it runs again here, without the cap,
+ * and says so.
  */
-export function runIsolated(command: string, argv: string[], out: Output, run: Runner, script: string, limits = COMMAND_HEAP): Promise<number> {
+export function runIsolated(command: string, argv: string[], out: Output, run: Runner, script: string, limits = commandHeap(argv)): Promise<number> {
   const term = (s: NodeJS.WriteStream) => ({ isTTY: s.isTTY === true, columns: s.columns });
   const data: CommandData = { casenoteCommand: command, argv, stdout: term(process.stdout), stderr: term(process.stderr) };
   return new Promise<number>((resolve, reject) => {
