@@ -11,9 +11,11 @@ import { parseAuditJson, ReportFormatError } from '../audit/report/json';
 import { parseDate } from '../audit/dates';
 import { AuditCancelled } from '../audit/run';
 import { AuditReport, CompareReport } from '../audit/schema';
-import { parseArgs, Parsed, stringOption, UsageError } from './args';
+import { OptionSpec, parseArgs, Parsed, stringOption, UsageError } from './args';
 import { AUDIT_OPTION_SPEC, auditSettings, AuditSettings, auditWithProgress, parseFormats } from './audit';
 import { errorLine, Output } from './output';
+
+export const COMPARE_OPTION_SPEC: Record<string, OptionSpec> = { ...AUDIT_OPTION_SPEC, 'baseline-before': { value: true }, 'baseline-label': { value: true }, 'followup-label': { value: true }, 'fail-if-worse': {} };
 
 export const COMPARE_HELP = `Usage: casenote-audit compare <baseline> <followup> [options]
        casenote-audit compare <paths...> --baseline-before YYYY-MM-DD [options]
@@ -57,7 +59,7 @@ export async function runCompareCli(argv: string[], out: Output): Promise<number
   let settings: AuditSettings | undefined;
   let before: string | undefined;
   try {
-    args = parseArgs(argv, { ...AUDIT_OPTION_SPEC, 'baseline-before': { value: true }, 'baseline-label': { value: true }, 'followup-label': { value: true }, 'fail-if-worse': {} });
+    args = parseArgs(argv, COMPARE_OPTION_SPEC);
     if (args.options.help) { out.stdout(COMPARE_HELP + '\n'); return 0; }
     const o = args.options;
     const outDir = stringOption(o, 'out');
