@@ -133,7 +133,6 @@ export async function lspBigFile(root, big) {
       probeMedianMs: median(after.map((p) => p.end - p.start)),
       probes: after.length,
       duringDeliveryWorstMs: Math.max(0, ...probes.filter((p) => p.start < delivered).map((p) => p.end - p.start)),
-      duringDeliveryProbes: probes.filter((p) => p.start < delivered).length,
       inParts,
       firstHoverMs,
     };

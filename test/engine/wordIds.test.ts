@@ -4,9 +4,10 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { tokenize, Token } from '../../server/src/engine/text';
-import { knownWordId, tokenWordIds, wordId } from '../../server/src/engine/wordIds';
+import { recordedWordId, tokenWordIds, wordId } from '../../server/src/engine/wordIds';
 
-const fresh = (tokens: Token[]) => tokens.map((t) => knownWordId(t.norm));
+/** Each token's id looked up now (recordedWordId is negative for a word without one). */
+const fresh = (tokens: Token[]) => tokens.map((t) => Math.max(0, recordedWordId(t.norm)));
 
 /** A word no rule uses, new at each call, so it stays unnumbered until a test numbers it. */
 let count = 0;

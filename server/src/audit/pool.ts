@@ -45,11 +45,11 @@ interface Job { id: number; units: WorkUnit[]; resolve: (r: UnitResult[]) => voi
  * worker, which sets the audit's wall time, spends 12% less CPU with 48 MB than with 16, for
  * ~15 MB more RSS, because fewer short-lived results outlive a scavenge into the old generation
  * (600 cases: 4 full collections instead of 12).
- * Two workers keep 68/8, since their RSS is what approaches the bound as the main thread's share
- * grows with the corpus (a row per file, author, month...). The measured settings and their RSS
+ * Two workers keep 68/8, since their RSS is what approaches the bound as the reading thread's
+ * share grows with the corpus (a row per file, author, month...). The measured settings and their RSS
  * and CPU are in docs/performance.md ("Batch audit").
- * An entry too big for this heap kills its worker, and the pool re-analyses that batch in the
- * main thread (see run.ts).
+ * An entry too big for this heap kills its worker, and that batch is re-analysed in the reading
+ * thread (see run.ts).
  */
 export function workerHeap(workers: number): ResourceLimits {
   return workers <= 1 ? { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 48 } : { maxOldGenerationSizeMb: 68, maxYoungGenerationSizeMb: 8 };

@@ -87,8 +87,6 @@ export function serveCommand(commands: Record<string, Runner>): void {
   // the main thread passes Ctrl-C on; the audit listens for SIGINT as it does in a main thread
   parentPort!.on('message', (m) => { if (m === 'interrupt') process.emit('SIGINT'); });
   parentPort!.unref();
-  commands[data.casenoteCommand](data.argv, Output.forProcess()).then(
-    (code) => { process.exitCode = code; },
-    (e) => { throw e; },
-  );
+  // a command that throws ends the thread with that error, which the main thread reports
+  void commands[data.casenoteCommand](data.argv, Output.forProcess()).then((code) => { process.exitCode = code; });
 }

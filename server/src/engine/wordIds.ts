@@ -21,11 +21,6 @@ export function wordId(w: string): number {
   return id;
 }
 
-/** The number of a word if it has one, else 0 (numbers nothing). */
-export function knownWordId(w: string): number {
-  return VOCAB.get(w) ?? 0;
-}
-
 /** The largest id assigned so far. */
 export function maxWordId(): number {
   return VOCAB.size;
@@ -63,11 +58,10 @@ export function tokenWordIds(tokens: Token[]): Int32Array {
   const size = VOCAB.size;
   if (tokens === lastTokens && lastSize === size) return lastIds;
   const ids = new Int32Array(tokens.length);
-  const none = ~size;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     let w = t.wid;
-    if (w === undefined || (w < 0 && w !== none)) w = t.wid = VOCAB.get(t.norm) ?? none;
+    if (w === undefined || !recordedIdHolds(w)) w = t.wid = recordedWordId(t.norm);
     if (w > 0) ids[i] = w;
   }
   lastTokens = tokens;
