@@ -41,4 +41,23 @@ describe('redaction of name forms', () => {
     assert.equal(cache.size, 2);
     assert.equal(cache.get(roles('Ann')), a, 'Ann was used more recently than Bea, so Bea was dropped');
   });
+  it('gives a phrase without capitals what the full redaction gives', () => {
+    const roles = detectRoles('Adults: Kirsty Reid (mother; non-abusing parent); Jamie Kerr (father; person causing harm)\nChildren: Lily Kerr');
+    const quick = new Redactor(roles);
+    // a form without a capital letter could occur in such a phrase, so it turns the shortcut off
+    const full = new Redactor({ ...roles, children: [...roles.children, { name: 'qqq', gender: undefined }] });
+    const pieces = ['mum ', 'failed ', 'to ', 'protect', ' ', '  ', '\t', '\u2019', '\u201c', '12', '3 ', "'s", '-', 'é', 'Kirsty', ' Reid', 'Mr ', 'Lily', 'Dad', '.'];
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    let lower = 0;
+    for (let k = 0; k < 3000; k++) {
+      let s = '';
+      for (let i = rnd(7); i >= 0; i--) s += pieces[rnd(pieces.length)];
+      if (!/\p{Lu}/u.test(s)) lower++;
+      assert.equal(quick.phrase(s), full.phrase(s), JSON.stringify(s));
+    }
+    assert.ok(lower > 300, 'enough phrases take the shortcut');
+    assert.equal(full.phrase('told qqq twice'), `told [child ${roles.children.length + 1}] twice`);
+    assert.equal(quick.phrase('Kirsty told Jamie'), '[mother] told [father]');
+  });
 });

@@ -3,7 +3,8 @@
 // template gives, for any template and people.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { fillPlaceholders } from '../../server/src/engine';
+import { Analyzer, fillPlaceholders } from '../../server/src/engine';
+import { bundledRules } from '../helpers/rules';
 import { placeholderValue, Roles } from '../../server/src/engine/roles';
 
 /** The definition: each placeholder replaced, capitalised where it starts a sentence. */
@@ -35,5 +36,17 @@ describe('filling placeholders', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+  it('leaves templates to the caller with `templates`, and filling them gives the default message', () => {
+    const note = 'Adults: Kirsty Reid (mother); Jamie Kerr (father; person causing harm)\nChildren: Lily Kerr (6)\n\n' +
+      'Mum failed to protect Lily. Kirsty chose to stay with Jamie. It was a volatile relationship and mum was assaulted.';
+    const filled = new Analyzer(bundledRules()).analyze(note);
+    const templated = new Analyzer(bundledRules(), { templates: true }).analyze(note);
+    assert.equal(templated.findings.length, filled.findings.length);
+    assert.ok(templated.findings.some((f) => /\{(perpetrator|survivor|child)\}/.test(f.message + f.suggestions.join(''))), 'a template with a placeholder');
+    templated.findings.forEach((f, i) => {
+      assert.equal(fillPlaceholders(f.message, templated.roles), filled.findings[i].message);
+      assert.deepEqual(f.suggestions.map((t) => fillPlaceholders(t, templated.roles)), filled.findings[i].suggestions);
+    });
   });
 });

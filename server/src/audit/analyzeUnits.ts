@@ -3,7 +3,7 @@
 // themselves never leave this step, only what the aggregation needs: category, kind, rule,
 // severity, a redacted phrase and, when asked for, a location and the sentence.
 
-import { AnalyzeOptions, Analyzer, LineIndex, PackedRulePack, packRules, RuleSet, Roles, Severity } from '../engine';
+import { AnalyzeOptions, Analyzer, fillPlaceholders, LineIndex, PackedRulePack, packRules, RuleSet, Roles, Severity } from '../engine';
 import { isBlank } from './entries';
 import { RedactorCache } from './redact';
 
@@ -57,7 +57,8 @@ export class UnitAnalyzer {
   private readonly cfg: Omit<AnalyzerConfig, 'pack'>;
 
   constructor(cfg: AnalyzerConfig) {
-    this.analyzer = new Analyzer(RuleSet.fromPack(cfg.pack), { ...cfg.analyze, explain: false });
+    // messages are filled only for the excerpts that show them
+    this.analyzer = new Analyzer(RuleSet.fromPack(cfg.pack), { ...cfg.analyze, explain: false, templates: true });
     this.cfg = { analyze: cfg.analyze, excerpts: cfg.excerpts, locations: cfg.locations };
   }
 
@@ -86,7 +87,8 @@ export class UnitAnalyzer {
       }
       if (this.cfg.excerpts && !item.a && !item.q) {
         const [s, e] = sentenceAround(u.text, f.start, f.end);
-        item.ex = { text: u.text.slice(s, e), start: f.start - s, end: f.end - s, line: lines!.position(f.start).line, message: f.message };
+        const message = fillPlaceholders(f.message, res.roles, this.cfg.analyze.dialect);
+        item.ex = { text: u.text.slice(s, e), start: f.start - s, end: f.end - s, line: lines!.position(f.start).line, message };
       }
       return item;
     });

@@ -116,7 +116,7 @@ export class Analyzer {
   private lastRoles: { head: string; roles: Roles } | undefined;
 
   constructor(readonly ruleSet: RuleSet, options: AnalyzeOptions = {}) {
-    this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, ...options };
+    this.options = { quotedSpeech: 'hint', aligned: true, dialect: 'uk', explain: false, templates: false, ...options };
     const cats = options.categories ? new Set(options.categories) : undefined;
     const off = new Set(options.disabledRules ?? []);
     this.active = ruleSet.rules.map((r) => !off.has(r.id) && (!cats || cats.has(r.category)) && (this.options.aligned || r.kind !== 'aligned'));
@@ -147,6 +147,12 @@ export class Analyzer {
 
   /** @internal */
   beginRun(roles: Roles): void {
+    // the same object as last run (a file's entries in a batch, an unchanged head in the
+    // editor) has the same key: Roles are read-only
+    if (roles === this.roles && this.table) {
+      this.used = new Set();
+      return;
+    }
     const key = rolesKey(roles);
     if (key !== this.memoKey || !this.table) {
       this.memo.clear();
@@ -253,7 +259,8 @@ export class Analyzer {
     const override = this.options.severityOverrides?.[rule.id];
     const base: Severity = override ?? rule.severity;
     const severity: Severity = downgraded ? 'hint' : base;
-    const fill = (t: string) => fillPlaceholders(t, this.roles, this.options.dialect);
+    const templates = this.options.templates === true;
+    const fill = (t: string) => (templates ? t : fillPlaceholders(t, this.roles, this.options.dialect));
     const fixStart = rule.fix === 'match' ? start : s.start;
     const fixEnd = rule.fix === 'match' ? end : s.end;
     return {
@@ -266,7 +273,8 @@ export class Analyzer {
       end,
       text: text.slice(start, end),
       message: fill(rule.message),
-      suggestions: rule.suggestions.map(fill),
+      // the rule's own array for templates: findings are read-only
+      suggestions: templates ? rule.suggestions : rule.suggestions.map(fill),
       fixStart,
       fixEnd,
       ...(downgraded ? { downgraded } : {}),

@@ -104,6 +104,13 @@ export interface AnalyzeOptions {
   dialect?: 'uk' | 'us';
   /** Keep suppressed matches with their reasons (for rule authors and the eval). */
   explain?: boolean;
+  /**
+   * Leave each finding's message and suggestions as its rule's templates, with {perpetrator},
+   * {survivor} and {child} unfilled (default false). For callers that show few of the findings
+   * they count, such as the batch audit: filling them was a few percent of its analysis.
+   * `fillPlaceholders` fills one.
+   */
+  templates?: boolean;
 }
 
 export interface AnalysisResult {
