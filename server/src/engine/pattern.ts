@@ -16,7 +16,7 @@
 
 import { inflect } from './morphology';
 import { CONTRACTION_TAILS, normWord, tokenize, Token, TokenKind } from './text';
-import { hasBit, hasId, idBits, IdSet, idSet, tokenWordIds } from './wordIds';
+import { hasBit, hasId, idBits, IdSet, idSet, tokenWordIds, WordIds } from './wordIds';
 
 export type RoleName = 'survivor' | 'perpetrator' | 'child' | 'professional' | 'person';
 export const ROLE_NAMES: readonly RoleName[] = ['survivor', 'perpetrator', 'child', 'professional', 'person'];
@@ -540,7 +540,7 @@ function computeFirst(n: PNode, memo?: Map<PNode, FirstInfo>): FirstInfo {
   }
 }
 
-function canStart(f: Starts, env: MatchEnv, ids: Int32Array, pos: number): boolean {
+function canStart(f: Starts, env: MatchEnv, ids: WordIds, pos: number): boolean {
   const t = env.tokens[pos];
   if (hasBit(f.words, ids[pos])) return true;
   if (f.roles && env.roles.has(pos)) return true;
@@ -641,7 +641,7 @@ export function matchPattern(p: CompiledPattern, env: MatchEnv): PatternMatch[] 
   return out;
 }
 
-interface Ctx2 { env: MatchEnv; ids: Int32Array; n: number; memo: MemoTable }
+interface Ctx2 { env: MatchEnv; ids: WordIds; n: number; memo: MemoTable }
 
 const EMPTY: number[] = [];
 /** Shared one-position results: end-position arrays are never mutated, and most hold one position. */

@@ -10,6 +10,9 @@ import { maxWordId, tokenWordIds, wordId } from './wordIds';
 
 const REF_KINDS = ['femaleRef', 'maleRef', 'survivorGeneric', 'perpetratorGeneric', 'childRef', 'professionalRef'] as const;
 
+/** No candidates (shared, so frozen). */
+const NONE: ReadonlyArray<[number, number]> = Object.freeze([]);
+
 export class RuleSet {
   /**
    * By word id (wordIds.ts, shared with the matcher, so a sentence's words are looked up once
@@ -57,6 +60,8 @@ export class RuleSet {
   /** The current sentence's possible roles, when `rolesGen` is the current generation. */
   private roles = 0;
   private rolesGen = 0;
+  /** The current sentence's distinct words (reused: candidates() is not re-entered). */
+  private readonly present: number[] = [];
 
   constructor(readonly version: string, readonly rules: CompiledRule[], readonly refs: RefPatterns) {
     const setIds = new Map<string, number>();
@@ -126,10 +131,11 @@ export class RuleSet {
    * note's name table, a pattern needing a reference to a role the sentence cannot refer to
    * is left out (possibleRoles); without one, every role counts as possible.
    */
-  candidates(tokens: Token[], table?: NameTable): Array<[number, number]> {
+  candidates(tokens: Token[], table?: NameTable): ReadonlyArray<[number, number]> {
     const gen = ++this.generation === 0xffffffff ? this.resetStamps() : this.generation;
     const ids: number[] = [];
-    const present: number[] = [];
+    const present = this.present;
+    present.length = 0;
     const words = tokenWordIds(tokens);
     const known = this.wordSeen.length;
     let hot = 0;
@@ -154,7 +160,9 @@ export class RuleSet {
         if (this.requiredHeld(id, gen, tokens, table)) ids.push(id);
       }
     }
-    ids.sort((a, b) => a - b);
+    // most sentences have no candidate, or one
+    if (ids.length === 0) return NONE;
+    if (ids.length > 1) ids.sort((a, b) => a - b);
     return ids.map((id) => this.pairs[id]);
   }
 

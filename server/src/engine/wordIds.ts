@@ -45,7 +45,10 @@ export function recordedIdHolds(wid: number): boolean {
 // then the role references), so one entry catches nearly every repeat.
 let lastTokens: Token[] | undefined;
 let lastSize = -1;
-let lastIds = new Int32Array(0);
+let lastIds: WordIds = [];
+
+/** A sentence's word ids by token. A plain array: made for every sentence, and a typed array cost twice as much to make. */
+export type WordIds = readonly number[];
 
 /**
  * The word id of each token (0 for words no pattern tests). Ids stay valid for the words
@@ -54,15 +57,15 @@ let lastIds = new Int32Array(0);
  * Tokenising already looked each word up (Token.wid), so this reads those ids, and looks a
  * word up again only if the vocabulary grew since (or for a token made by hand, without one).
  */
-export function tokenWordIds(tokens: Token[]): Int32Array {
+export function tokenWordIds(tokens: Token[]): WordIds {
   const size = VOCAB.size;
   if (tokens === lastTokens && lastSize === size) return lastIds;
-  const ids = new Int32Array(tokens.length);
+  const ids: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     let w = t.wid;
     if (w === undefined || !recordedIdHolds(w)) w = t.wid = recordedWordId(t.norm);
-    if (w > 0) ids[i] = w;
+    ids.push(w > 0 ? w : 0);
   }
   lastTokens = tokens;
   lastSize = size;
