@@ -97,7 +97,7 @@ export class Redactor {
   phrase(text: string): string {
     let s = text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
     // every step before the last replaces capitalised words, and most matched phrases have
-    // none ("failed to protect"): those skip five scans of the phrase, a tenth of a worker's time
+    // none ("failed to protect"): those skip five scans of the phrase
     if (this.formsCapitalised && !CAPITAL.test(s)) return s.toLowerCase().replace(/\d+/g, '#');
     const tokens: string[] = [];
     const hold = (t: string) => `\u0000${tokens.push(t) - 1}\u0000`;
