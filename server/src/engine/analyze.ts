@@ -190,7 +190,10 @@ export class Analyzer {
     const paragraphHits = new Map<number, { finding: Finding; count: number }>();
     for (let si = 0; si < prepared.length; si++) {
       const p = prepared[si];
-      for (const [ri, pi] of this.ruleSet.candidates(p.sentence.tokens, shared.table)) {
+      const cands = this.ruleSet.candidates(p.sentence.tokens, shared.table);
+      for (let c = 0; c < cands.length; c++) {
+        const ri = cands[c][0];
+        const pi = cands[c][1];
         if (!this.active[ri]) continue;
         const rule = rules[ri];
         for (const m of matchPattern(rule.patterns[pi], p)) {

@@ -147,14 +147,17 @@ export class RuleSet {
         present.push(w);
         hot |= this.hotBit[w];
         hot2 |= this.hotBit2[w];
-        for (const sid of this.setsOfWord[w]) this.setOk[sid] = gen;
+        const sets = this.setsOfWord[w];
+        for (let k = 0; k < sets.length; k++) this.setOk[sets[k]] = gen;
       }
     }
     this.hot = hot;
     this.hot2 = hot2;
     for (const id of this.unanchored) { this.stamp[id] = gen; if (this.requiredHeld(id, gen, tokens, table)) ids.push(id); }
-    for (const w of present) {
-      for (const id of this.index[w]) {
+    for (let j = 0; j < present.length; j++) {
+      const anchored = this.index[present[j]];
+      for (let k = 0; k < anchored.length; k++) {
+        const id = anchored[k];
         if (this.stamp[id] === gen) continue;
         this.stamp[id] = gen;
         if (this.requiredHeld(id, gen, tokens, table)) ids.push(id);
