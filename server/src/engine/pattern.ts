@@ -334,6 +334,16 @@ interface RNode {
 }
 
 /**
+ * A runtime node with every field present, in one order: nodes of every kind then share one
+ * hidden class, so the matcher's reads of a node's fields stay monomorphic. With the fields
+ * each kind needs added as it was built, nodes had eight shapes and those reads went through
+ * V8's megamorphic lookups.
+ */
+function rnode(t: PNode['t'], id: number): RNode {
+  return { t, id, set: undefined, kids: undefined, kid: undefined, max: undefined, r: undefined, p: undefined, firstWords: undefined, byWord: undefined, rest: undefined };
+}
+
+/**
  * What a runtime node derives from its source node alone: its word sets and an alternative's
  * dispatch table. A rule pack shares equal subtrees between patterns (packFormat.ts interns
  * them), so keyed by source node these are built once per pack instead of once per pattern
@@ -427,7 +437,10 @@ function prepare(p: CompiledPattern): Prepared {
       let l = litNodes.get(n);
       if (!l) {
         const info = infoOf(n, undefined);
-        litNodes.set(n, (l = { t: 'lit', id: -1, set: info.set, firstWords: info.firstWords }));
+        l = rnode('lit', -1);
+        l.set = info.set;
+        l.firstWords = info.firstWords;
+        litNodes.set(n, l);
       }
       return l;
     }
@@ -435,7 +448,7 @@ function prepare(p: CompiledPattern): Prepared {
     if (isEmptySeq(n)) return EMPTY_SEQ;
     let b = built.get(n);
     if (b) return b;
-    b = { t: n.t, id: built.size };
+    b = rnode(n.t, built.size);
     built.set(n, b);
     switch (n.t) {
       case 'gap': b.max = n.max; break;
@@ -471,7 +484,7 @@ function prepare(p: CompiledPattern): Prepared {
 
 const isEmptySeq = (n: PNode): boolean => n.t === 'seq' && n.n.length === 0;
 /** The runtime node of every empty sequence (an empty branch, an empty prefix), shared like word nodes. */
-const EMPTY_SEQ: RNode = { t: 'seq', id: -1, kids: [] };
+const EMPTY_SEQ: RNode = Object.assign(rnode('seq', -1), { kids: [] });
 
 /** Longest role reference the matcher expects ("the children's mother", "Mr John Paul Kerr"). */
 const MAX_ROLE_TOKENS = 8;
