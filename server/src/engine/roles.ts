@@ -209,6 +209,13 @@ export interface NameTable {
   male: RoleName;
   /** First word of a name -> the roles (roleBit) of the names starting with it. */
   firstRoles: Map<string, number>;
+  /**
+   * By the first letter of a name's first word (a-z; 26 for any other character), the bits
+   * (length & 31) of those words' lengths (see mayStartName). Sentences are tested word by
+   * word against a note's few names, and most words fail this before a look-up by string,
+   * which was most of possibleRoles' cost.
+   */
+  firstShapes: Int32Array;
 }
 
 /** A role as one bit of a mask (ROLE_NAMES order). */
@@ -240,12 +247,22 @@ export function possibleRoles(tokens: Token[], table: NameTable, refs: RefsPossi
   const names = table.firstRoles.size > 0 ? table.firstRoles : undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (names) mask |= names.get(t.norm) ?? 0;
+    if (names && mayStartName(table, t.norm)) mask |= names.get(t.norm) ?? 0;
     if ((mask & (f | m)) === (f | m) || !t.cap || t.kind !== TokenKind.Word) continue;
     const g = undeclaredNameGender(t.text);
     if (g) mask |= g === 'f' ? f : m;
   }
   return mask;
+}
+
+const shapeSlot = (w: string): number => {
+  const c = w.charCodeAt(0) - 97;
+  return c >= 0 && c < 26 ? c : 26;
+};
+
+/** False when `norm` is no name's first word, by its first letter and length (a necessary test, before a look-up). */
+function mayStartName(table: NameTable, norm: string): boolean {
+  return (table.firstShapes[shapeSlot(norm)] & (1 << (norm.length & 31))) !== 0;
 }
 
 export function nameTable(roles: Roles): NameTable {
@@ -274,7 +291,9 @@ export function nameTable(roles: Roles): NameTable {
     list.push(q);
     firstRoles.set(q.norms[0], (firstRoles.get(q.norms[0]) ?? 0) | roleBit(q.role));
   }
-  return { seqs, byFirst, female: map('f'), male: map('m'), firstRoles };
+  const firstShapes = new Int32Array(27);
+  for (const w of byFirst.keys()) firstShapes[shapeSlot(w)] |= 1 << (w.length & 31);
+  return { seqs, byFirst, female: map('f'), male: map('m'), firstRoles, firstShapes };
 }
 
 /** Finds every role reference in a sentence: declared names first, then generic references and first names. */
@@ -289,6 +308,7 @@ export function indexRoles(tokens: Token[], table: NameTable, refs: RefPatterns)
   // per token: 1 inside a declared name, 2 inside any reference (an array: a Set per sentence was most of this function's cost)
   const cover = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
+    if (!mayStartName(table, tokens[i].norm)) continue;
     const starting = table.byFirst.get(tokens[i].norm);
     if (!starting) continue;
     for (const s of starting) {
