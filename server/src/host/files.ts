@@ -15,9 +15,12 @@ export function expandPaths(inputs: readonly string[], extensions: ReadonlySet<s
   const errors: Expanded['errors'] = [];
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
-  const addFile = (p: string) => {
-    let real = p;
-    try { real = fs.realpathSync(p); } catch { /* reported when read */ }
+  /** `real`: the file's real path when known (a plain file in a folder whose real path is known). */
+  const addFile = (p: string, real?: string) => {
+    if (real === undefined) {
+      real = p;
+      try { real = fs.realpathSync(p); } catch { /* reported when read */ }
+    }
     if (!seenFiles.has(real)) { seenFiles.add(real); files.push(p); }
   };
   const walk = (dir: string) => {
@@ -46,8 +49,10 @@ export function expandPaths(inputs: readonly string[], extensions: ReadonlySet<s
           continue;
         }
       }
+      // a plain file's real path is its folder's and its name: resolving each one was most
+      // of the time to list a folder of 10,000 exports
       if (isDir) walk(p);
-      else if (isFile && extensions.has(path.extname(e.name).toLowerCase())) addFile(p);
+      else if (isFile && extensions.has(path.extname(e.name).toLowerCase())) addFile(p, e.isSymbolicLink() ? undefined : path.join(real, e.name));
     }
   };
   for (const input of inputs) {
