@@ -107,7 +107,7 @@ export interface AnalyzeOptions {
   /**
    * Leave each finding's message and suggestions as its rule's templates, with {perpetrator},
    * {survivor} and {child} unfilled (default false). For callers that show few of the findings
-   * they count, such as the batch audit: filling them was a few percent of its analysis.
+   * they count, such as the batch audit: filling them was 1.5% of its analysis.
    * `fillPlaceholders` fills one.
    */
   templates?: boolean;
