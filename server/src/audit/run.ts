@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AnalyzeOptions, RuleSet } from '../engine';
-import { expandPaths } from '../host/files';
+import { expandPaths, withExtensions } from '../host/files';
 import { InputError } from '../host/readText';
 import { AuditAccumulator, UnitMeta } from './aggregate';
 import { AnalyzerConfig, packOf, UnitResult, WorkUnit } from './analyzeUnits';
@@ -120,7 +120,7 @@ export async function runAudit(o: RunOptions): Promise<RunResult> {
   const cwd = o.cwd ?? process.cwd();
   const by = o.by ?? DEFAULT_DIMENSIONS;
   const includeExcerpts = o.includeExcerpts ?? false;
-  const exts = new Set([...Object.keys(AUDIT_EXTENSIONS), ...(o.extensions ?? []).map((e) => '.' + e.replace(/^\./, '').toLowerCase())]);
+  const exts = withExtensions(Object.keys(AUDIT_EXTENSIONS), o.extensions ?? []);
   const expanded = expandPaths(o.paths, exts);
   const errors: ReportError[] = expanded.errors.map((e) => ({ path: displayPath(e.path, cwd), message: e.message }));
   const files = expanded.files;

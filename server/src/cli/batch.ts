@@ -3,7 +3,7 @@
 // the worker pool and the report writers, which `check` does not need. Loading and compiling
 // them was about 17 ms CPU of every `check` of a short note.
 import { AUDIT_EXTENSIONS } from '../audit/readers';
-import { expandPaths } from '../host/files';
+import { expandPaths, withExtensions } from '../host/files';
 import { listOption, OptionSpec, parseArgs } from './args';
 import { AUDIT_OPTION_SPEC, runAuditCli } from './audit';
 import { COMPARE_OPTION_SPEC, runCompareCli } from './compare';
@@ -20,7 +20,7 @@ const SPECS: Record<keyof typeof RUNNERS, Record<string, OptionSpec>> = { audit:
 export function inputFiles(command: keyof typeof RUNNERS, argv: string[]): number {
   try {
     const args = parseArgs(argv, SPECS[command]);
-    const exts = new Set([...Object.keys(AUDIT_EXTENSIONS), ...listOption(args.options, 'ext').map((e) => '.' + e.replace(/^\./, '').toLowerCase())]);
+    const exts = withExtensions(Object.keys(AUDIT_EXTENSIONS), listOption(args.options, 'ext'));
     return expandPaths(args.positional, exts).files.length;
   } catch {
     return 0;

@@ -2,7 +2,7 @@
 // The JSON shape is a contract (docs/cli.md): other tools and the quality evaluation read it.
 
 import { Analyzer, AnalyzeOptions, Finding, formatProblem, LineIndex, QuotedSpeechMode, Severity, SEVERITIES } from '../engine';
-import { expandPaths } from '../host/files';
+import { expandPaths, withExtensions } from '../host/files';
 import { loadRuleSet } from '../host/rulePack';
 import { DEFAULT_MAX_BYTES, InputError, readTextFile, decodeText, readStreamLimited } from '../host/readText';
 import { listOption, parseArgs, stringOption, UsageError } from './args';
@@ -107,7 +107,7 @@ export async function runCheck(argv: string[], out: Output): Promise<number> {
     try { stdin = await readStreamLimited(process.stdin, maxMb * 1048576); } catch (e) { stdin = e instanceof InputError ? e : new InputError(String(e)); }
     inputs.push({ path: '<stdin>', read: () => { if (stdin instanceof InputError) throw stdin; return decodeText(stdin); } });
   } else {
-    const exts = new Set(['.txt', '.md', ...listOption(o, 'ext').map((e) => '.' + e.replace(/^\./, '').toLowerCase())]);
+    const exts = withExtensions(['.txt', '.md'], listOption(o, 'ext'));
     const expanded = expandPaths(args.positional, exts);
     errors.push(...expanded.errors);
     for (const f of expanded.files) inputs.push({ path: f, read: () => readTextFile(f, maxMb * 1048576) });

@@ -10,6 +10,11 @@ export interface Expanded {
   errors: Array<{ path: string; message: string }>;
 }
 
+/** `base` (extensions with their dot) and the user's extra ones (`--ext csv,.log`), as expandPaths takes them. */
+export function withExtensions(base: Iterable<string>, extra: readonly string[]): Set<string> {
+  return new Set([...base, ...extra.map((e) => '.' + e.replace(/^\./, '').toLowerCase())]);
+}
+
 export function expandPaths(inputs: readonly string[], extensions: ReadonlySet<string>): Expanded {
   const files: string[] = [];
   const errors: Expanded['errors'] = [];
